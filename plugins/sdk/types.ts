@@ -1,0 +1,37 @@
+/**
+ * Value and policy types shared by plugins, definitions and the interpreter.
+ * This is the bottom layer: it imports nothing.
+ */
+
+/** A JSON value as it travels through definitions, inputs and outputs. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A JSON Schema document (draft 2020-12 subset that ajv understands). */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/**
+ * Retry policy of a plugin node; every field optional, merged over the plugin's default.
+ * Durations are strings like `250ms`, `30s`, `5m`, `2h`.
+ *
+ * @example { maximumAttempts: 3, initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: ['BadRequest'] }
+ */
+export interface RetrySpec {
+  maximumAttempts?: number;
+  initialInterval?: string;
+  backoffCoefficient?: number;
+  maximumInterval?: string;
+  nonRetryableErrorTypes?: string[];
+}
+
+/**
+ * The four Temporal activity timeouts, as duration strings.
+ *
+ * @example { startToClose: '30s', scheduleToClose: '5m', heartbeat: '10s' }
+ */
+export interface TimeoutSpec {
+  startToClose?: string;
+  scheduleToClose?: string;
+  scheduleToStart?: string;
+  heartbeat?: string;
+}

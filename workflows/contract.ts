@@ -1,0 +1,152 @@
+/**
+ * The interpreter workflow's public contract: its input, its state, and the signals,
+ * updates and query that steer it. Clients (CLI, API) import this file; it holds no logic.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Definition, JsonObject, JsonValue } from './definition/types';
+
+/** The workflow type that executes every definition. */
+export const INTERPRETER_WORKFLOW_TYPE = 'interpreter';
+
+export const RUN_STATUSES = ['PENDING', 'RUNNING', 'PAUSED', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+export const NODE_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED', 'WAITING'] as const;
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+/** Activity options of one plugin node, compiled from the node and its plugin's defaults (milliseconds). */
+export interface ActivityPlan {
+  /** The activity type: the plugin type. */
+  type: string;
+  taskQueue?: string;
+  startToCloseTimeoutMs?: number;
+  scheduleToCloseTimeoutMs?: number;
+  scheduleToStartTimeoutMs?: number;
+  heartbeatTimeoutMs?: number;
+  retry: {
+    maximumAttempts?: number;
+    initialIntervalMs?: number;
+    backoffCoefficient?: number;
+    maximumIntervalMs?: number;
+    nonRetryableErrorTypes?: string[];
+  };
+}
+
+/**
+ * A validated definition ready to run: the definition itself plus, for each plugin node,
+ * its compiled activity options. Built outside the workflow (it needs the plugin catalog).
+ */
+export interface ExecutionPlan {
+  definition: Definition;
+  activities: Record<string, ActivityPlan>;
+}
+
+/** Who and what started a run; shown in UIs and in expressions as `run`. */
+export interface RunInfo {
+  id: string;
+  startedBy: string;
+  /** RFC 3339. */
+  startedAt: string;
+  templateId?: string;
+  templateVersion?: number;
+}
+
+/**
+ * The interpreter workflow's only argument: an immutable snapshot. The workflow never reads a database.
+ *
+ * @example { plan, inputs: { env: 'dev' }, run: { id: 'r-1', startedBy: 'cli', startedAt: '2026-01-01T00:00:00Z' } }
+ */
+export interface InterpreterInput {
+  plan: ExecutionPlan;
+  /** Run inputs, already validated with defaults applied. */
+  inputs: JsonObject;
+  run: RunInfo;
+}
+
+export interface NodeError {
+  type: string;
+  message: string;
+}
+
+export type SkipReason = 'dead-path' | 'on-failure' | 'operator';
+
+/** Everything known about one node of a run. */
+export interface NodeState {
+  id: string;
+  type: string;
+  name?: string;
+  status: NodeStatus;
+  /** Activity attempts across Temporal retries and operator retries. */
+  attempts: number;
+  /** How many times the node was started: 1 plus operator retries. */
+  executions: number;
+  /** RFC 3339 times of the latest execution. */
+  startedAt?: string;
+  endedAt?: string;
+  /** The node's `with` after expressions were resolved. */
+  input?: JsonValue;
+  output?: JsonValue;
+  error?: NodeError;
+  skipReason?: SkipReason;
+  /** Set while the node needs a person: a `manual` failure waits for retry or skip. */
+  waitingFor?: 'operator';
+}
+
+export interface RunState {
+  runId: string;
+  status: RunStatus;
+  nodes: Record<string, NodeState>;
+  vars: JsonObject;
+  outputs?: JsonObject;
+  /** Why the run failed or was cancelled. */
+  error?: NodeError;
+  paused?: { by: string; at: string };
+  startedAt: string;
+  endedAt?: string;
+}
+
+/** Who asked for an operation, for the run's own record (the audit log keeps the rest). */
+export interface OperatorRef {
+  by?: string;
+}
+
+export const pauseSignal = defineSignal<[OperatorRef?]>('pause');
+export const resumeSignal = defineSignal<[OperatorRef?]>('resume');
+export const cancelSignal = defineSignal<[(OperatorRef & { reason?: string })?]>('cancel');
+
+export interface RetryNodeRequest extends OperatorRef {
+  nodeId: string;
+  /** New inputs, merged key by key over the node's `with` (expressions allowed). */
+  with?: JsonObject;
+}
+
+export interface SkipNodeRequest extends OperatorRef {
+  nodeId: string;
+}
+
+/** Validated updates: a request that does not fit the state is rejected and changes nothing. */
+export const retryNodeUpdate = defineUpdate<NodeState, [RetryNodeRequest]>('retryNode');
+export const skipNodeUpdate = defineUpdate<NodeState, [SkipNodeRequest]>('skipNode');
+
+export const stateQuery = defineQuery<RunState>('state');
+
+/** The failure types the workflow ends with; `details[0]` is the final {@link RunState}. */
+export const RUN_FAILED_TYPE = 'RunFailed';
+export const RUN_CANCELLED_TYPE = 'RunCancelled';
+
+/** What the interpreter hands the activity of a plugin node (activity type = plugin type). */
+export interface PluginActivityInput {
+  runId: string;
+  nodeId: string;
+  /** The plugin version the definition names, if any. */
+  version?: string;
+  /** The node's `with`, expressions resolved. */
+  input: JsonValue;
+}
+
+/** What the activity returns: the plugin's output and the attempt that produced it. */
+export interface PluginActivityResult {
+  output: JsonValue;
+  attempt: number;
+}

@@ -1,0 +1,295 @@
+/**
+ * CEL expressions and `${expr}` interpolation, deterministic and free of I/O so the
+ * interpreter workflow, the validator and the API evaluate them the same way.
+ *
+ * CEL distinguishes int from double; JSON does not. Values entering CEL turn integral
+ * numbers into bigint (so `inputs.replicas + 1` works), and values leaving CEL turn
+ * bigint back into number.
+ */
+import { Environment } from '@marcbachmann/cel-js';
+import type { ASTNode } from '@marcbachmann/cel-js';
+import type { JsonValue } from './types';
+
+/** The names an expression may start from. */
+export const SCOPE_ROOTS = ['inputs', 'vars', 'nodes', 'run', 'secrets'] as const;
+export type ScopeRoot = (typeof SCOPE_ROOTS)[number];
+
+const MACROS = new Set(['map', 'filter', 'all', 'exists', 'exists_one', 'sortBy', 'transformList', 'transformMap']);
+
+const environment = new Environment({
+  unlistedVariablesAreDyn: true,
+  homogeneousAggregateLiterals: false,
+  limits: { maxAstNodes: 2000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 32 },
+});
+
+type Compiled = ReturnType<Environment['parse']>;
+const parsedCache = new Map<string, Compiled>();
+const PARSE_CACHE_LIMIT = 10_000;
+
+/** An expression that failed to parse or to evaluate; `message` is one line for humans. */
+export class ExpressionError extends Error {
+  constructor(
+    readonly expression: string,
+    readonly detail: string,
+  ) {
+    super(`${detail} in \`${expression}\``);
+    this.name = 'ExpressionError';
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].trim();
+}
+
+function compile(expression: string): Compiled {
+  const cached = parsedCache.get(expression);
+  if (cached) return cached;
+  let compiled: Compiled;
+  try {
+    compiled = environment.parse(expression);
+  } catch (err) {
+    throw new ExpressionError(expression, firstLine((err as Error).message ?? String(err)));
+  }
+  if (parsedCache.size >= PARSE_CACHE_LIMIT) parsedCache.clear();
+  parsedCache.set(expression, compiled);
+  return compiled;
+}
+
+/** One `${...}` (or a whole `when`) found in a definition. */
+export interface ExpressionReference {
+  /** Roots the expression reads (`inputs`, `nodes`, ...), and unknown ones to report. */
+  roots: Set<string>;
+  /** Node ids read through `nodes.<id>` or `nodes['<id>']`. */
+  nodes: Set<string>;
+}
+
+/** Parses `expression`; throws {@link ExpressionError} when it does not parse. */
+export function analyzeExpression(expression: string): ExpressionReference {
+  const compiled = compile(expression);
+  const result: ExpressionReference = { roots: new Set(), nodes: new Set() };
+  walk(compiled.ast as ASTNode, new Set(), result);
+  return result;
+}
+
+function walk(node: ASTNode, bound: Set<string>, out: ExpressionReference): void {
+  switch (node.op) {
+    case 'value':
+      return;
+    case 'id':
+      if (!bound.has(node.args)) out.roots.add(node.args);
+      return;
+    case '.':
+    case '.?': {
+      const [target, field] = node.args;
+      if (target.op === 'id' && target.args === 'nodes' && !bound.has('nodes')) {
+        out.roots.add('nodes');
+        out.nodes.add(field);
+        return;
+      }
+      walk(target, bound, out);
+      return;
+    }
+    case '[]':
+    case '[?]': {
+      const [target, key] = node.args;
+      if (target.op === 'id' && target.args === 'nodes' && key.op === 'value' && typeof key.args === 'string') {
+        out.roots.add('nodes');
+        out.nodes.add(key.args);
+        return;
+      }
+      walk(target, bound, out);
+      walk(key, bound, out);
+      return;
+    }
+    case 'call':
+      for (const arg of node.args[1]) walk(arg, bound, out);
+      return;
+    case 'rcall': {
+      const [name, receiver, args] = node.args;
+      walk(receiver, bound, out);
+      if (MACROS.has(name) && args.length >= 2 && args[0].op === 'id') {
+        const inner = new Set(bound).add(args[0].args);
+        for (const arg of args.slice(1)) walk(arg, inner, out);
+        return;
+      }
+      for (const arg of args) walk(arg, bound, out);
+      return;
+    }
+    case 'list':
+      for (const item of node.args) walk(item, bound, out);
+      return;
+    case 'map':
+      for (const [key, value] of node.args) {
+        walk(key, bound, out);
+        walk(value, bound, out);
+      }
+      return;
+    case '!_':
+    case '-_':
+      walk(node.args, bound, out);
+      return;
+    default:
+      for (const arg of node.args as ASTNode[]) walk(arg, bound, out);
+  }
+}
+
+/** A piece of a template string: literal text or an expression. */
+type Part = { text: string } | { expr: string };
+
+/**
+ * Splits a string into literal text and `${expr}` parts. `$${` writes a literal `${`.
+ * Braces and quotes inside the expression are respected, so `${ {'a': 1}['a'] }` works.
+ */
+export function splitTemplate(source: string): Part[] {
+  const parts: Part[] = [];
+  let text = '';
+  let i = 0;
+  while (i < source.length) {
+    if (source.startsWith('$${', i)) {
+      text += '${';
+      i += 3;
+      continue;
+    }
+    if (!source.startsWith('${', i)) {
+      text += source[i];
+      i += 1;
+      continue;
+    }
+    const end = findClosingBrace(source, i + 2);
+    if (end < 0) throw new ExpressionError(source, 'unterminated `${`');
+    if (text) parts.push({ text });
+    text = '';
+    const expr = source.slice(i + 2, end).trim();
+    if (!expr) throw new ExpressionError(source, 'empty `${}`');
+    parts.push({ expr });
+    i = end + 1;
+  }
+  if (text || parts.length === 0) parts.push({ text });
+  return parts;
+}
+
+function findClosingBrace(source: string, from: number): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = from; i < source.length; i++) {
+    const ch = source[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '{') depth++;
+    else if (ch === '}') {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+/** Every expression inside a JSON value, with the path suffix that leads to it (`.url`, `[2]`). */
+export function collectExpressions(value: JsonValue | undefined, path = ''): Array<{ path: string; source: string }> {
+  const found: Array<{ path: string; source: string }> = [];
+  const visit = (v: JsonValue | undefined, p: string): void => {
+    if (typeof v === 'string') {
+      if (v.includes('${')) found.push({ path: p, source: v });
+    } else if (Array.isArray(v)) {
+      v.forEach((item, index) => visit(item, `${p}[${index}]`));
+    } else if (v && typeof v === 'object') {
+      for (const [key, item] of Object.entries(v)) visit(item, `${p}.${key}`);
+    }
+  };
+  visit(value, path);
+  return found;
+}
+
+/** The expressions of one template string, parsed; throws {@link ExpressionError}. */
+export function analyzeTemplate(source: string): ExpressionReference {
+  const result: ExpressionReference = { roots: new Set(), nodes: new Set() };
+  for (const part of splitTemplate(source)) {
+    if ('expr' in part) {
+      const one = analyzeExpression(part.expr);
+      one.roots.forEach((r) => result.roots.add(r));
+      one.nodes.forEach((n) => result.nodes.add(n));
+    }
+  }
+  return result;
+}
+
+/** Converts a JSON value into CEL's value space: integral numbers become bigint. */
+export function toCel(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(toCel);
+  if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = toCel(item);
+    return out;
+  }
+  return value;
+}
+
+/** Converts a CEL result back into JSON: bigint becomes number, maps become objects. */
+export function fromCel(value: unknown): JsonValue {
+  if (typeof value === 'bigint') return Number(value);
+  if (value === undefined) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return value;
+  if (Array.isArray(value)) return value.map(fromCel);
+  if (value instanceof Map) {
+    const out: Record<string, JsonValue> = {};
+    for (const [key, item] of value) out[String(key)] = fromCel(item);
+    return out;
+  }
+  if (value instanceof Uint8Array) return Array.from(value);
+  if (typeof value === 'object') {
+    const out: Record<string, JsonValue> = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) out[key] = fromCel(item);
+    return out;
+  }
+  return String(value);
+}
+
+/** Evaluates one CEL expression against a scope already in CEL's value space (see {@link toCel}). */
+export function evaluateExpression(expression: string, scope: Record<string, unknown>): JsonValue {
+  const compiled = compile(expression);
+  try {
+    return fromCel(compiled(scope));
+  } catch (err) {
+    throw new ExpressionError(expression, firstLine((err as Error).message ?? String(err)));
+  }
+}
+
+/** Evaluates a `when` condition; anything but a boolean is an error. */
+export function evaluateCondition(expression: string, scope: Record<string, unknown>): boolean {
+  const value = evaluateExpression(expression, scope);
+  if (typeof value !== 'boolean') throw new ExpressionError(expression, `condition gave ${typeof value}, not bool`);
+  return value;
+}
+
+function stringify(value: JsonValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * Resolves every `${expr}` inside a JSON value. A string that is exactly one `"${expr}"`
+ * keeps the expression's type; other strings interpolate.
+ *
+ * @example resolveTemplate({ url: 'https://x/${inputs.env}' }, scope)
+ */
+export function resolveTemplate(value: JsonValue | undefined, scope: Record<string, unknown>): JsonValue {
+  if (value === undefined) return null;
+  if (typeof value === 'string') {
+    if (!value.includes('${')) return value;
+    const parts = splitTemplate(value);
+    if (parts.length === 1 && 'expr' in parts[0]) return evaluateExpression(parts[0].expr, scope);
+    return parts.map((part) => ('expr' in part ? stringify(evaluateExpression(part.expr, scope)) : part.text)).join('');
+  }
+  if (Array.isArray(value)) return value.map((item) => resolveTemplate(item, scope));
+  if (value && typeof value === 'object') {
+    const out: Record<string, JsonValue> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = resolveTemplate(item, scope);
+    return out;
+  }
+  return value;
+}
