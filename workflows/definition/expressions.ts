@@ -61,14 +61,48 @@ export interface ExpressionReference {
   roots: Set<string>;
   /** Node ids read through `nodes.<id>` or `nodes['<id>']`. */
   nodes: Set<string>;
+  /** Input names read through `inputs.<name>` or `inputs['<name>']`. */
+  inputs: Set<string>;
+  /** Variable names read through `vars.<name>` or `vars['<name>']`. */
+  vars: Set<string>;
+  /** Of `nodes`, `inputs` and `vars`: those read other than by a literal field (`nodes[inputs.which]`). */
+  dynamic: Set<string>;
+}
+
+/** The roots whose literal fields {@link analyzeExpression} records. */
+const TRACKED_ROOTS = new Set(['nodes', 'inputs', 'vars']);
+
+function emptyReference(): ExpressionReference {
+  return { roots: new Set(), nodes: new Set(), inputs: new Set(), vars: new Set(), dynamic: new Set() };
+}
+
+function trackField(root: string, field: string, out: ExpressionReference): void {
+  out.roots.add(root);
+  (out[root as 'nodes' | 'inputs' | 'vars'] as Set<string>).add(field);
 }
 
 /** Parses `expression`; throws {@link ExpressionError} when it does not parse. */
 export function analyzeExpression(expression: string): ExpressionReference {
   const compiled = compile(expression);
-  const result: ExpressionReference = { roots: new Set(), nodes: new Set() };
+  const result = emptyReference();
   walk(compiled.ast as ASTNode, new Set(), result);
   return result;
+}
+
+/**
+ * Type-checks a parsed expression with every variable as `dyn`: catches unknown functions and
+ * impossible operands (`'a' + 1`, `1 + 1.5`) before a run. Returns the static type (`bool`, `dyn`, ...)
+ * or the first line of the error; throws {@link ExpressionError} when it does not parse.
+ */
+export function checkExpression(expression: string): { type?: string; error?: string } {
+  compile(expression);
+  try {
+    const result = environment.check(expression);
+    if (result.valid) return { type: result.type };
+    return { error: firstLine(result.error?.message ?? 'invalid expression') };
+  } catch (err) {
+    return { error: firstLine((err as Error).message ?? String(err)) };
+  }
 }
 
 function walk(node: ASTNode, bound: Set<string>, out: ExpressionReference): void {
@@ -76,14 +110,15 @@ function walk(node: ASTNode, bound: Set<string>, out: ExpressionReference): void
     case 'value':
       return;
     case 'id':
-      if (!bound.has(node.args)) out.roots.add(node.args);
+      if (bound.has(node.args)) return;
+      out.roots.add(node.args);
+      if (TRACKED_ROOTS.has(node.args)) out.dynamic.add(node.args);
       return;
     case '.':
     case '.?': {
       const [target, field] = node.args;
-      if (target.op === 'id' && target.args === 'nodes' && !bound.has('nodes')) {
-        out.roots.add('nodes');
-        out.nodes.add(field);
+      if (target.op === 'id' && TRACKED_ROOTS.has(target.args) && !bound.has(target.args)) {
+        trackField(target.args, field, out);
         return;
       }
       walk(target, bound, out);
@@ -92,9 +127,14 @@ function walk(node: ASTNode, bound: Set<string>, out: ExpressionReference): void
     case '[]':
     case '[?]': {
       const [target, key] = node.args;
-      if (target.op === 'id' && target.args === 'nodes' && key.op === 'value' && typeof key.args === 'string') {
-        out.roots.add('nodes');
-        out.nodes.add(key.args);
+      if (
+        target.op === 'id' &&
+        TRACKED_ROOTS.has(target.args) &&
+        !bound.has(target.args) &&
+        key.op === 'value' &&
+        typeof key.args === 'string'
+      ) {
+        trackField(target.args, key.args, out);
         return;
       }
       walk(target, bound, out);
@@ -106,6 +146,14 @@ function walk(node: ASTNode, bound: Set<string>, out: ExpressionReference): void
       return;
     case 'rcall': {
       const [name, receiver, args] = node.args;
+      // cel.bind(var, value, expression): `var` is bound inside `expression` only.
+      if (name === 'bind' && receiver.op === 'id' && receiver.args === 'cel' && !bound.has('cel')) {
+        if (args.length === 3 && args[0].op === 'id') {
+          walk(args[1], bound, out);
+          walk(args[2], new Set(bound).add(args[0].args), out);
+          return;
+        }
+      }
       walk(receiver, bound, out);
       if (MACROS.has(name) && args.length >= 2 && args[0].op === 'id') {
         const inner = new Set(bound).add(args[0].args);
@@ -206,15 +254,28 @@ export function collectExpressions(value: JsonValue | undefined, path = ''): Arr
 
 /** The expressions of one template string, parsed; throws {@link ExpressionError}. */
 export function analyzeTemplate(source: string): ExpressionReference {
-  const result: ExpressionReference = { roots: new Set(), nodes: new Set() };
+  const result = emptyReference();
   for (const part of splitTemplate(source)) {
     if ('expr' in part) {
       const one = analyzeExpression(part.expr);
-      one.roots.forEach((r) => result.roots.add(r));
-      one.nodes.forEach((n) => result.nodes.add(n));
+      for (const key of ['roots', 'nodes', 'inputs', 'vars', 'dynamic'] as const) {
+        one[key].forEach((item) => result[key].add(item));
+      }
     }
   }
   return result;
+}
+
+/**
+ * Sets an own property, also for the key `__proto__` (which plain assignment would turn into a
+ * prototype change): JSON from users may hold any key.
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }
 
 /** Converts a JSON value into CEL's value space: integral numbers become bigint. */
@@ -223,7 +284,7 @@ export function toCel(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toCel);
   if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = toCel(item);
+    for (const [key, item] of Object.entries(value)) setOwn(out, key, toCel(item));
     return out;
   }
   return value;
@@ -238,13 +299,13 @@ export function fromCel(value: unknown): JsonValue {
   if (Array.isArray(value)) return value.map(fromCel);
   if (value instanceof Map) {
     const out: Record<string, JsonValue> = {};
-    for (const [key, item] of value) out[String(key)] = fromCel(item);
+    for (const [key, item] of value) setOwn(out, String(key), fromCel(item));
     return out;
   }
   if (value instanceof Uint8Array) return Array.from(value);
   if (typeof value === 'object') {
     const out: Record<string, JsonValue> = {};
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) out[key] = fromCel(item);
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) setOwn(out, key, fromCel(item));
     return out;
   }
   return String(value);
@@ -288,7 +349,7 @@ export function resolveTemplate(value: JsonValue | undefined, scope: Record<stri
   if (Array.isArray(value)) return value.map((item) => resolveTemplate(item, scope));
   if (value && typeof value === 'object') {
     const out: Record<string, JsonValue> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = resolveTemplate(item, scope);
+    for (const [key, item] of Object.entries(value)) setOwn(out, key, resolveTemplate(item, scope));
     return out;
   }
   return value;
