@@ -1,2 +1,4 @@
 export * from './types';
 export * from './plugin';
+export * from './duration';
+export * from './cancellation';
