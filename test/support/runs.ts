@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { interpreter } from '../../workflows';
+import {
+  INTERPRETER_WORKFLOW_TYPE,
+  stateQuery,
+  type ActivityPlan,
+  type ExecutionPlan,
+  type RunState,
+} from '../../workflows/contract';
+import { isBuiltinNodeType, isGatewayType, type Definition, type JsonObject } from '../../workflows/definition/types';
+import { parseDuration } from '../../workflows/definition/duration';
+
+/**
+ * A plan for definitions whose plugin nodes are served by test activities: each node's own
+ * retry/timeout settings, fast defaults otherwise (no plugin catalog involved).
+ */
+export function testPlan(definition: Definition): ExecutionPlan {
+  const activities: Record<string, ActivityPlan> = {};
+  for (const node of definition.nodes) {
+    if (isGatewayType(node.type) || isBuiltinNodeType(node.type)) continue;
+    const retry = node.retry ?? {};
+    const timeout = node.timeout ?? {};
+    activities[node.id] = {
+      type: node.type,
+      startToCloseTimeoutMs: parseDuration(timeout.startToClose) ?? 30_000,
+      ...(timeout.heartbeat ? { heartbeatTimeoutMs: parseDuration(timeout.heartbeat) } : {}),
+      ...(timeout.scheduleToClose ? { scheduleToCloseTimeoutMs: parseDuration(timeout.scheduleToClose) } : {}),
+      retry: {
+        maximumAttempts: retry.maximumAttempts ?? 1,
+        initialIntervalMs: parseDuration(retry.initialInterval) ?? 50,
+        backoffCoefficient: retry.backoffCoefficient ?? 1,
+        ...(retry.nonRetryableErrorTypes ? { nonRetryableErrorTypes: retry.nonRetryableErrorTypes } : {}),
+      },
+    };
+  }
+  return { definition, activities };
+}
+
+export async function startInterpreter(
+  client: Client,
+  taskQueue: string,
+  definition: Definition,
+  inputs: JsonObject = {},
+  plan: ExecutionPlan = testPlan(definition),
+): Promise<WorkflowHandle<typeof interpreter>> {
+  const runId = randomUUID();
+  return client.workflow.start<typeof interpreter>(INTERPRETER_WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: `${definition.name}-${runId.slice(0, 8)}`,
+    args: [{ plan, inputs, run: { id: runId, startedBy: 'jest', startedAt: new Date().toISOString() } }],
+  });
+}
+
+/** Waits for the run to end and returns its final state, whichever way it ended. */
+export async function finalState(handle: WorkflowHandle): Promise<RunState> {
+  try {
+    return (await handle.result()) as RunState;
+  } catch (err) {
+    if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure && err.cause.details?.[0]) {
+      return err.cause.details[0] as RunState;
+    }
+    if (err instanceof WorkflowFailedError) return handle.query(stateQuery);
+    throw err;
+  }
+}
+
+/** Polls the live state until `predicate` holds (queries are cheap; the deadline keeps tests honest). */
+export async function waitForState(
+  handle: WorkflowHandle,
+  predicate: (state: RunState) => boolean,
+  timeoutMs = 30_000,
+): Promise<RunState> {
+  const deadline = Date.now() + timeoutMs;
+  let last: RunState | undefined;
+  while (Date.now() < deadline) {
+    last = await handle.query(stateQuery);
+    if (predicate(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`state never matched; last: ${JSON.stringify(last?.status)} ${JSON.stringify(last?.nodes)}`);
+}
+
+/** Saves a run's history under test/histories/ when RECORD_HISTORIES=1 (the replay spec reads them). */
+export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await handle.fetchHistory();
+  const dir = join(__dirname, '..', 'histories');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), historyToJSON(history) + '\n');
+}

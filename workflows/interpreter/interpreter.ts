@@ -1,0 +1,131 @@
+/**
+ * The one generic interpreter workflow: executes any validated definition, node by node,
+ * with ready-set scheduling. Steered by signals (pause, resume, cancel) and validated
+ * updates (retryNode, skipNode); `state` answers with the full run state.
+ */
+import * as wf from '@temporalio/workflow';
+import {
+  cancelSignal,
+  pauseSignal,
+  resumeSignal,
+  retryNodeUpdate,
+  RUN_CANCELLED_TYPE,
+  RUN_FAILED_TYPE,
+  skipNodeUpdate,
+  stateQuery,
+  type InterpreterInput,
+  type RunState,
+  type RunStatus,
+} from '../contract';
+import { SA_RUN_STATUS } from '../search-attributes';
+import { executeNode, NodeFailure, type NodeOutcome } from './node-executors';
+import { errorOf, RunMachine, type NodeLaunch } from './run-machine';
+
+const now = (): string => new Date().toISOString();
+
+export async function interpreter(input: InterpreterInput): Promise<RunState> {
+  const machine = new RunMachine(input);
+  const scopes = new Map<string, wf.CancellationScope>();
+  const inflight = new Set<Promise<void>>();
+  let cancelRequest: { by: string; reason?: string } | undefined;
+
+  wf.setHandler(stateQuery, () => machine.snapshot());
+  wf.setHandler(pauseSignal, (op) => machine.pause(op?.by ?? 'unknown', now()));
+  wf.setHandler(resumeSignal, () => machine.resume());
+  wf.setHandler(cancelSignal, (op) => {
+    cancelRequest ??= { by: op?.by ?? 'unknown', ...(op?.reason ? { reason: op.reason } : {}) };
+  });
+  wf.setHandler(retryNodeUpdate, (request) => machine.retry(request), {
+    validator: (request) => machine.validateRetry(request),
+  });
+  wf.setHandler(skipNodeUpdate, (request) => machine.skipByOperator(request), {
+    validator: (request) => machine.validateSkip(request),
+  });
+
+  const tracksStatus = wf.workflowInfo().typedSearchAttributes.get(SA_RUN_STATUS) !== undefined;
+  let reportedStatus: RunStatus | undefined;
+  const reportStatus = (): void => {
+    const status = machine.status;
+    if (!tracksStatus || status === reportedStatus) return;
+    reportedStatus = status;
+    wf.upsertSearchAttributes([{ key: SA_RUN_STATUS, value: status }]);
+  };
+
+  const settle = (id: string, outcome: Promise<NodeOutcome>): Promise<void> =>
+    outcome.then(
+      ({ output, attempts }) => machine.succeedNode(id, output, attempts, now()),
+      (err: unknown) => {
+        if (wf.isCancellation(err)) machine.cancelNode(id, now());
+        else if (err instanceof NodeFailure) machine.failNode(id, err.error, now(), err.attempts);
+        else machine.failNode(id, errorOf(err), now(), 1);
+      },
+    );
+
+  const launch = ({ node, input: resolved, execution }: NodeLaunch): void => {
+    const scope = new wf.CancellationScope();
+    scopes.set(node.id, scope);
+    const done: Promise<void> = settle(
+      node.id,
+      scope.run(() => executeNode(input, node, resolved, execution)),
+    ).finally(() => {
+      scopes.delete(node.id);
+      inflight.delete(done);
+    });
+    inflight.add(done);
+  };
+
+  let temporalCancellation: unknown;
+  try {
+    for (;;) {
+      reportStatus();
+      await wf.condition(
+        () =>
+          machine.canLaunch ||
+          machine.isEnded ||
+          machine.isComplete ||
+          cancelRequest !== undefined ||
+          (tracksStatus && machine.status !== reportedStatus),
+      );
+      if (cancelRequest && !machine.isEnded) machine.cancel(now(), cancelRequest.by, cancelRequest.reason);
+      if (machine.isEnded) break;
+      if (machine.isComplete) {
+        machine.complete(now());
+        break;
+      }
+      for (let next = machine.launchNext(now()); next; next = machine.launchNext(now())) launch(next);
+    }
+  } catch (err) {
+    if (!wf.isCancellation(err)) throw err;
+    temporalCancellation = err;
+    machine.cancel(now(), 'Temporal', 'workflow cancellation requested');
+  }
+
+  // Wind down: whatever still runs is cancelled and awaited, so every node ends in a true state.
+  for (const scope of scopes.values()) scope.cancel();
+  await wf.CancellationScope.nonCancellable(async () => {
+    await Promise.all([...inflight]);
+    machine.settleUnfinished(now());
+    reportStatus();
+    await wf.condition(wf.allHandlersFinished);
+  });
+
+  const state = machine.snapshot();
+  if (temporalCancellation) throw temporalCancellation;
+  if (state.status === 'FAILED') {
+    throw wf.ApplicationFailure.create({
+      type: RUN_FAILED_TYPE,
+      message: state.error?.message ?? 'run failed',
+      nonRetryable: true,
+      details: [state],
+    });
+  }
+  if (state.status === 'CANCELLED') {
+    throw wf.ApplicationFailure.create({
+      type: RUN_CANCELLED_TYPE,
+      message: state.error?.message ?? 'run cancelled',
+      nonRetryable: true,
+      details: [state],
+    });
+  }
+  return state;
+}

@@ -1,0 +1,165 @@
+/**
+ * How each kind of node executes inside the workflow: plugin nodes as one activity each,
+ * built-ins (timer, vars, gateways) inside the interpreter.
+ */
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+  sleep,
+  TimeoutFailure,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import { parseDuration } from '../definition/duration';
+import { isGatewayType, type JsonValue, type NodeDefinition } from '../definition/types';
+import type { ActivityPlan, InterpreterInput, NodeError, PluginActivityInput, PluginActivityResult } from '../contract';
+
+export interface NodeOutcome {
+  output: JsonValue;
+  attempts: number;
+}
+
+type PluginActivity = (input: PluginActivityInput) => Promise<PluginActivityResult>;
+
+/** Activity ids stay unique among pending activities: later operator-requested executions get a suffix. */
+export function activityIdFor(nodeId: string, execution: number): string {
+  return execution === 1 ? nodeId : `${nodeId}#${execution}`;
+}
+
+/** Temporal's UI label for the node: its name, cut to the safe summary size. */
+function summaryFor(node: NodeDefinition): string {
+  const text = node.name ?? node.id;
+  return text.length > 190 ? `${text.slice(0, 187)}...` : text;
+}
+
+export function activityOptions(node: NodeDefinition, plan: ActivityPlan, execution: number): ActivityOptions {
+  const options: ActivityOptions = {
+    activityId: activityIdFor(node.id, execution),
+    summary: summaryFor(node),
+    // Explicit: SDK 1.24 sends an unset cancellationType as TRY_CANCEL (proto 0), whatever its TSDoc says,
+    // and a cancelled run must not end while its activities still run.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  };
+  if (plan.taskQueue) options.taskQueue = plan.taskQueue;
+  if (plan.startToCloseTimeoutMs !== undefined) options.startToCloseTimeout = plan.startToCloseTimeoutMs;
+  if (plan.scheduleToCloseTimeoutMs !== undefined) options.scheduleToCloseTimeout = plan.scheduleToCloseTimeoutMs;
+  if (plan.scheduleToStartTimeoutMs !== undefined) options.scheduleToStartTimeout = plan.scheduleToStartTimeoutMs;
+  if (plan.heartbeatTimeoutMs !== undefined) options.heartbeatTimeout = plan.heartbeatTimeoutMs;
+  const { retry } = plan;
+  options.retry = {
+    ...(retry.maximumAttempts !== undefined ? { maximumAttempts: retry.maximumAttempts } : {}),
+    ...(retry.initialIntervalMs !== undefined ? { initialInterval: retry.initialIntervalMs } : {}),
+    ...(retry.backoffCoefficient !== undefined ? { backoffCoefficient: retry.backoffCoefficient } : {}),
+    ...(retry.maximumIntervalMs !== undefined ? { maximumInterval: retry.maximumIntervalMs } : {}),
+    ...(retry.nonRetryableErrorTypes ? { nonRetryableErrorTypes: retry.nonRetryableErrorTypes } : {}),
+  };
+  return options;
+}
+
+/** A node failure that already knows how many activity attempts it took. */
+export class NodeFailure extends Error {
+  constructor(
+    readonly error: NodeError,
+    readonly attempts: number,
+  ) {
+    super(error.message);
+    this.name = 'NodeFailure';
+  }
+}
+
+const TIMEOUT_NAMES: Record<string, string> = {
+  START_TO_CLOSE: 'StartToCloseTimeout',
+  SCHEDULE_TO_START: 'ScheduleToStartTimeout',
+  SCHEDULE_TO_CLOSE: 'ScheduleToCloseTimeout',
+  HEARTBEAT: 'HeartbeatTimeout',
+};
+
+function attemptFromDetails(details: unknown): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const item of details) {
+    if (item && typeof item === 'object' && typeof (item as { attempt?: unknown }).attempt === 'number') {
+      return (item as { attempt: number }).attempt;
+    }
+  }
+  return undefined;
+}
+
+/** Turns an activity's failure into the node's error and attempt count. */
+export function describeActivityFailure(err: ActivityFailure, plan: ActivityPlan): NodeFailure {
+  const cause = err.cause;
+  let error: NodeError;
+  let attempts: number | undefined;
+  if (cause instanceof ApplicationFailure) {
+    error = { type: cause.type ?? 'Error', message: cause.message };
+    attempts = attemptFromDetails(cause.details);
+  } else if (cause instanceof TimeoutFailure) {
+    const kind = String(cause.timeoutType);
+    error = { type: TIMEOUT_NAMES[kind] ?? 'Timeout', message: `activity timed out (${kind})` };
+  } else {
+    error = { type: cause?.name ?? 'ActivityFailure', message: cause?.message ?? err.message };
+  }
+  if (err.retryState === 'MAXIMUM_ATTEMPTS_REACHED' && plan.retry.maximumAttempts) {
+    attempts = plan.retry.maximumAttempts;
+  }
+  return new NodeFailure(error, attempts ?? 1);
+}
+
+async function runPluginNode(
+  input: InterpreterInput,
+  node: NodeDefinition,
+  resolved: JsonValue,
+  execution: number,
+): Promise<NodeOutcome> {
+  const plan = input.plan.activities[node.id];
+  if (!plan) throw ApplicationFailure.nonRetryable(`no activity plan for node ${node.id}`, 'InvalidPlan');
+  const activities = proxyActivities<Record<string, PluginActivity>>(activityOptions(node, plan, execution));
+  try {
+    const result = await activities[plan.type]({
+      runId: input.run.id,
+      nodeId: node.id,
+      ...(node.version ? { version: node.version } : {}),
+      input: resolved,
+    });
+    return { output: result.output, attempts: result.attempt };
+  } catch (err) {
+    if (err instanceof ActivityFailure && !isCancellation(err)) {
+      throw describeActivityFailure(err, plan);
+    }
+    throw err;
+  }
+}
+
+async function runTimer(node: NodeDefinition, resolved: JsonValue): Promise<NodeOutcome> {
+  const args = (resolved ?? {}) as { duration?: string; until?: string };
+  let ms: number | undefined;
+  if (args.duration !== undefined) ms = parseDuration(args.duration);
+  else if (args.until !== undefined) ms = Date.parse(args.until) - Date.now();
+  if (ms === undefined || Number.isNaN(ms)) {
+    throw new NodeFailure({ type: 'InvalidInput', message: 'timer.sleep needs a valid `duration` or `until`' }, 1);
+  }
+  if (ms > 0) await sleep(ms, { summary: summaryFor(node) });
+  return { output: { until: new Date().toISOString() }, attempts: 1 };
+}
+
+/** Executes one node and returns its output; throws NodeFailure or a cancellation. */
+export async function executeNode(
+  input: InterpreterInput,
+  node: NodeDefinition,
+  resolved: JsonValue,
+  execution: number,
+): Promise<NodeOutcome> {
+  if (isGatewayType(node.type)) return { output: null, attempts: 1 };
+  switch (node.type) {
+    case 'timer.sleep':
+      return runTimer(node, resolved);
+    case 'vars.set':
+      return { output: resolved, attempts: 1 };
+    case 'approval':
+    case 'subflow':
+      throw new NodeFailure({ type: 'UnsupportedNode', message: `${node.type} nodes are not supported yet` }, 1);
+    default:
+      return runPluginNode(input, node, resolved, execution);
+  }
+}

@@ -1,0 +1,436 @@
+/**
+ * The run state machine: which node may start, what a completion or failure does to the
+ * graph, and what the run's status is. Pure and deterministic (no Temporal calls), so the
+ * workflow drives it and unit specs exercise it directly.
+ */
+import { evaluateCondition, ExpressionError, resolveTemplate, toCel } from '../definition/expressions';
+import { isGatewayType } from '../definition/types';
+import type { JsonObject, JsonValue, NodeDefinition, OnFailure } from '../definition/types';
+import type {
+  InterpreterInput,
+  NodeError,
+  NodeState,
+  NodeStatus,
+  RetryNodeRequest,
+  RunState,
+  RunStatus,
+  SkipNodeRequest,
+  SkipReason,
+} from '../contract';
+import { buildGraph, type Graph } from './graph';
+
+const EDGE_PENDING = 0;
+const EDGE_FIRED = 1;
+const EDGE_DEAD = 2;
+
+/** A request that does not fit the run's state; update validators throw it to reject. */
+export class InvalidOperationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidOperationError';
+  }
+}
+
+/** What a started node must do, with its `with` resolved. */
+export interface NodeLaunch {
+  node: NodeDefinition;
+  input: JsonValue;
+  /** 1 for the first execution; operator retries count up. */
+  execution: number;
+}
+
+interface CelNode {
+  status: NodeStatus;
+  output: unknown;
+}
+
+/** A gateway found no edge to take. */
+export class RoutingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RoutingError';
+  }
+}
+
+export function errorOf(err: unknown): NodeError {
+  if (err instanceof ExpressionError) return { type: 'ExpressionError', message: err.message };
+  if (err instanceof Error) return { type: err.name || 'Error', message: err.message };
+  return { type: 'Error', message: String(err) };
+}
+
+export class RunMachine {
+  readonly graph: Graph;
+  readonly nodes: Record<string, NodeState> = {};
+  readonly vars: JsonObject = {};
+  outputs?: JsonObject;
+  error?: NodeError;
+  paused?: { by: string; at: string };
+  endedAt?: string;
+
+  private terminal?: RunStatus;
+  private readonly edgeState: Uint8Array;
+  private readonly unresolved = new Map<string, number>();
+  private readonly firedIn = new Map<string, number>();
+  private readonly ready: string[] = [];
+  private readonly overrides = new Map<string, JsonObject>();
+  private readonly celNodes: Record<string, CelNode> = {};
+  private readonly scope: Record<string, unknown>;
+  private settled = 0;
+  private running = 0;
+  private waiting = 0;
+
+  constructor(private readonly input: InterpreterInput) {
+    const { definition } = input.plan;
+    this.graph = buildGraph(definition);
+    this.edgeState = new Uint8Array(this.graph.edges.length);
+    for (const node of definition.nodes) {
+      this.nodes[node.id] = {
+        id: node.id,
+        type: node.type,
+        ...(node.name ? { name: node.name } : {}),
+        status: 'PENDING',
+        attempts: 0,
+        executions: 0,
+      };
+      this.celNodes[node.id] = { status: 'PENDING', output: null };
+      this.unresolved.set(node.id, this.graph.incoming.get(node.id)!.length);
+      this.firedIn.set(node.id, 0);
+    }
+    this.scope = {
+      inputs: toCel(input.inputs),
+      vars: {},
+      nodes: this.celNodes,
+      run: toCel({ id: input.run.id, startedAt: input.run.startedAt, startedBy: input.run.startedBy }),
+    };
+    this.ready.push(...this.graph.starts);
+  }
+
+  // ---- status ---------------------------------------------------------------------------
+
+  get status(): RunStatus {
+    if (this.terminal) return this.terminal;
+    if (this.paused) return 'PAUSED';
+    if (this.running > 0 || this.ready.length > 0) return 'RUNNING';
+    if (this.waiting > 0) return 'WAITING';
+    return 'RUNNING';
+  }
+
+  get isEnded(): boolean {
+    return this.terminal !== undefined;
+  }
+
+  /** Every node reached a final state: the run can compute its outputs and succeed. */
+  get isComplete(): boolean {
+    return this.settled === this.graph.nodes.length;
+  }
+
+  get hasRunning(): boolean {
+    return this.running > 0;
+  }
+
+  /** Nodes the scheduler may start now (none while paused or ended). */
+  get canLaunch(): boolean {
+    return !this.terminal && !this.paused && this.ready.length > 0;
+  }
+
+  snapshot(): RunState {
+    return {
+      runId: this.input.run.id,
+      status: this.status,
+      nodes: this.nodes,
+      vars: this.vars,
+      ...(this.outputs ? { outputs: this.outputs } : {}),
+      ...(this.error ? { error: this.error } : {}),
+      ...(this.paused ? { paused: this.paused } : {}),
+      startedAt: this.input.run.startedAt,
+      ...(this.endedAt ? { endedAt: this.endedAt } : {}),
+    };
+  }
+
+  // ---- scheduling -----------------------------------------------------------------------
+
+  /**
+   * Takes the next ready node and marks it RUNNING. Returns undefined when nothing can start.
+   * A node whose inputs do not resolve fails at once (its onFailure applies) and is not returned.
+   */
+  launchNext(now: string): NodeLaunch | undefined {
+    while (this.canLaunch) {
+      const id = this.ready.shift()!;
+      const node = this.graph.byId.get(id)!;
+      const state = this.nodes[id];
+      state.executions += 1;
+      state.startedAt = now;
+      delete state.endedAt;
+      delete state.error;
+      delete state.waitingFor;
+      this.setStatus(id, 'RUNNING');
+      let input: JsonValue;
+      try {
+        const raw = { ...(node.with ?? {}), ...(this.overrides.get(id) ?? {}) };
+        input = isGatewayType(node.type) ? null : resolveTemplate(raw, this.scope);
+      } catch (err) {
+        this.failNode(id, errorOf(err), now);
+        continue;
+      }
+      state.input = input;
+      return { node, input, execution: state.executions };
+    }
+    return undefined;
+  }
+
+  /** A node finished; routes its outgoing edges (a routing error fails the node instead). */
+  succeedNode(id: string, output: JsonValue, attempts: number, now: string): void {
+    const state = this.nodes[id];
+    if (state.status !== 'RUNNING') return;
+    state.attempts += attempts;
+    state.output = output;
+    state.endedAt = now;
+    this.celNodes[id].output = toCel(output);
+    if (this.terminal) {
+      this.setStatus(id, 'SUCCEEDED');
+      this.settled += 1;
+      return;
+    }
+    let fire: Set<number>;
+    try {
+      this.celNodes[id].status = 'SUCCEEDED';
+      fire = this.decideEdges(id);
+    } catch (err) {
+      this.celNodes[id].status = 'RUNNING';
+      this.failNode(id, errorOf(err), now);
+      return;
+    }
+    if (this.graph.byId.get(id)!.type === 'vars.set' && output && typeof output === 'object' && !Array.isArray(output)) {
+      Object.assign(this.vars, output);
+      this.scope.vars = toCel(this.vars);
+    }
+    this.setStatus(id, 'SUCCEEDED');
+    this.settled += 1;
+    this.resolveOutgoing(id, fire);
+  }
+
+  /** A node failed after its retries; applies its onFailure. Returns the policy applied. */
+  failNode(id: string, error: NodeError, now: string, attempts = 0): OnFailure {
+    const state = this.nodes[id];
+    state.attempts += attempts;
+    state.error = error;
+    state.endedAt = now;
+    const policy: OnFailure = this.graph.byId.get(id)!.onFailure ?? 'fail';
+    if (this.terminal) {
+      this.setStatus(id, 'FAILED');
+      this.settled += 1;
+      return 'fail';
+    }
+    if (policy === 'skip') {
+      this.skip(id, 'on-failure');
+    } else if (policy === 'manual') {
+      this.setStatus(id, 'FAILED');
+      state.waitingFor = 'operator';
+      this.waiting += 1;
+    } else {
+      this.setStatus(id, 'FAILED');
+      this.settled += 1;
+      this.end('FAILED', now, { type: error.type, message: `node ${id} failed: ${error.message}` });
+    }
+    return policy;
+  }
+
+  /** A running node was cancelled (run cancelled or failed elsewhere). */
+  cancelNode(id: string, now: string): void {
+    const state = this.nodes[id];
+    if (state.status !== 'RUNNING' && state.status !== 'PENDING') return;
+    state.endedAt = now;
+    this.setStatus(id, 'CANCELLED');
+    this.settled += 1;
+  }
+
+  // ---- operator operations --------------------------------------------------------------
+
+  private waitingNode(nodeId: string, operation: string): NodeState {
+    if (this.terminal) throw new InvalidOperationError(`cannot ${operation}: the run is ${this.terminal}`);
+    const state = this.nodes[nodeId];
+    if (!state) throw new InvalidOperationError(`cannot ${operation}: no node "${nodeId}" in this run`);
+    if (state.waitingFor !== 'operator') {
+      throw new InvalidOperationError(
+        `cannot ${operation} node "${nodeId}": it is ${state.status}, not waiting for an operator`,
+      );
+    }
+    return state;
+  }
+
+  validateRetry(request: RetryNodeRequest): void {
+    this.waitingNode(request.nodeId, 'retry');
+    if (request.with !== undefined && (request.with === null || typeof request.with !== 'object' || Array.isArray(request.with))) {
+      throw new InvalidOperationError('retry: `with` must be an object');
+    }
+  }
+
+  /** Puts a node that waits for an operator back in the ready queue, with optional new inputs. */
+  retry(request: RetryNodeRequest): NodeState {
+    this.validateRetry(request);
+    const state = this.nodes[request.nodeId];
+    if (request.with) this.overrides.set(request.nodeId, { ...(this.overrides.get(request.nodeId) ?? {}), ...request.with });
+    delete state.waitingFor;
+    this.waiting -= 1;
+    this.setStatus(request.nodeId, 'PENDING');
+    this.ready.push(request.nodeId);
+    return state;
+  }
+
+  validateSkip(request: SkipNodeRequest): void {
+    this.waitingNode(request.nodeId, 'skip');
+  }
+
+  skipByOperator(request: SkipNodeRequest): NodeState {
+    this.validateSkip(request);
+    const state = this.nodes[request.nodeId];
+    delete state.waitingFor;
+    this.waiting -= 1;
+    this.skip(request.nodeId, 'operator');
+    return state;
+  }
+
+  validatePause(): void {
+    if (this.terminal) throw new InvalidOperationError(`cannot pause: the run is ${this.terminal}`);
+    if (this.paused) throw new InvalidOperationError('cannot pause: the run is already paused');
+  }
+
+  pause(by: string, now: string): void {
+    if (this.terminal || this.paused) return;
+    this.paused = { by, at: now };
+  }
+
+  validateResume(): void {
+    if (!this.paused) throw new InvalidOperationError('cannot resume: the run is not paused');
+  }
+
+  resume(): void {
+    delete this.paused;
+  }
+
+  // ---- ending ---------------------------------------------------------------------------
+
+  /** Computes the run outputs and succeeds; an output expression that fails fails the run. */
+  complete(now: string): void {
+    try {
+      const outputs = resolveTemplate(this.input.plan.definition.outputs ?? {}, this.scope);
+      this.outputs = outputs as JsonObject;
+      this.end('SUCCEEDED', now);
+    } catch (err) {
+      const error = errorOf(err);
+      this.end('FAILED', now, { type: error.type, message: `outputs: ${error.message}` });
+    }
+  }
+
+  /** Ends the run CANCELLED; nodes still pending or running become CANCELLED. */
+  cancel(now: string, by: string, reason?: string): void {
+    this.end('CANCELLED', now, { type: 'Cancelled', message: `cancelled by ${by}${reason ? `: ${reason}` : ''}` });
+  }
+
+  /** Marks nodes that never finished once the run has ended (their work was cancelled). */
+  settleUnfinished(now: string): void {
+    for (const state of Object.values(this.nodes)) {
+      if (state.status === 'PENDING' || state.status === 'RUNNING') this.cancelNode(state.id, now);
+    }
+    this.ready.length = 0;
+  }
+
+  private end(status: RunStatus, now: string, error?: NodeError): void {
+    if (this.terminal) return;
+    this.terminal = status;
+    this.endedAt = now;
+    delete this.paused;
+    if (error) this.error = error;
+  }
+
+  // ---- graph ----------------------------------------------------------------------------
+
+  private setStatus(id: string, status: NodeStatus): void {
+    const state = this.nodes[id];
+    if (state.status === 'RUNNING') this.running -= 1;
+    if (status === 'RUNNING') this.running += 1;
+    state.status = status;
+    this.celNodes[id].status = status;
+  }
+
+  private skip(id: string, reason: SkipReason): void {
+    const state = this.nodes[id];
+    this.setStatus(id, 'SKIPPED');
+    state.skipReason = reason;
+    this.settled += 1;
+    let fire: Set<number>;
+    try {
+      fire = this.decideEdges(id);
+    } catch {
+      fire = new Set();
+    }
+    this.resolveOutgoing(id, fire);
+  }
+
+  /** Which outgoing edges of a finished node fire, per PRODUCT.md's gateway semantics. */
+  private decideEdges(id: string): Set<number> {
+    const node = this.graph.byId.get(id)!;
+    const out = this.graph.outgoing.get(id)!;
+    const edges = this.graph.edges;
+    const fire = new Set<number>();
+    if (node.type === 'gateway.parallel') {
+      out.forEach((index) => fire.add(index));
+      return fire;
+    }
+    const defaultEdge = out.find((index) => edges[index].default === true);
+    if (node.type === 'gateway.exclusive') {
+      for (const index of out) {
+        const edge = edges[index];
+        if (edge.default) continue;
+        if (edge.when === undefined || evaluateCondition(edge.when, this.scope)) {
+          fire.add(index);
+          return fire;
+        }
+      }
+      if (defaultEdge === undefined) {
+        throw new RoutingError(`gateway.exclusive ${id}: no edge condition held and there is no default edge`);
+      }
+      fire.add(defaultEdge);
+      return fire;
+    }
+    let conditionHeld = false;
+    for (const index of out) {
+      const edge = edges[index];
+      if (edge.default) continue;
+      if (edge.when === undefined) {
+        fire.add(index);
+      } else if (evaluateCondition(edge.when, this.scope)) {
+        fire.add(index);
+        conditionHeld = true;
+      }
+    }
+    if (!conditionHeld && defaultEdge !== undefined) fire.add(defaultEdge);
+    return fire;
+  }
+
+  /** Resolves a node's outgoing edges; nodes whose incoming edges are all dead are skipped in turn. */
+  private resolveOutgoing(id: string, fire: Set<number>): void {
+    const work: Array<[string, Set<number>]> = [[id, fire]];
+    while (work.length > 0) {
+      const [from, fired] = work.pop()!;
+      for (const index of this.graph.outgoing.get(from)!) {
+        if (this.edgeState[index] !== EDGE_PENDING) continue;
+        const took = fired.has(index);
+        this.edgeState[index] = took ? EDGE_FIRED : EDGE_DEAD;
+        const to = this.graph.edges[index].to;
+        if (took) this.firedIn.set(to, this.firedIn.get(to)! + 1);
+        const left = this.unresolved.get(to)! - 1;
+        this.unresolved.set(to, left);
+        if (left > 0 || this.nodes[to].status !== 'PENDING') continue;
+        if (this.firedIn.get(to)! > 0) {
+          this.ready.push(to);
+        } else {
+          this.setStatus(to, 'SKIPPED');
+          this.nodes[to].skipReason = 'dead-path';
+          this.settled += 1;
+          work.push([to, new Set()]);
+        }
+      }
+    }
+  }
+}
