@@ -10,7 +10,8 @@ import { PluginError } from './plugin';
  */
 export function cancellationError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
+  // Duck-typed: errors from another realm (Node internals under a test VM) fail `instanceof Error`.
+  if (isErrorLike(reason)) return reason;
   return new PluginError('Cancelled', 'The node was cancelled', { retryable: false });
 }
 
@@ -31,4 +32,13 @@ export function keepHeartbeating(
   const timer = setInterval(() => ctx.heartbeat(details()), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+function isErrorLike(value: unknown): value is Error {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Error).name === 'string' &&
+    typeof (value as Error).message === 'string'
+  );
 }
