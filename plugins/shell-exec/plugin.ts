@@ -1,0 +1,254 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { PluginError, cancellationError, definePlugin, durationToMs, keepHeartbeating, type Plugin } from '../sdk';
+import {
+  shellExecExamples,
+  shellExecInputSchema,
+  shellExecOutputSchema,
+  type ShellExecInput,
+  type ShellExecOutput,
+} from './schema';
+
+/** Tunables of {@link createShellExecPlugin}; the defaults are what `shell.exec` uses. */
+export interface ShellExecOptions {
+  /** Between heartbeats while the command runs (default 5 s). */
+  heartbeatIntervalMs?: number;
+  /** Between SIGTERM and SIGKILL to the process group when the node is cancelled or times out (default 5 s). */
+  killGraceMs?: number;
+  /** Kept of each of stdout and stderr (default 1 MiB). */
+  maxOutputBytes?: number;
+}
+
+const TAIL_BYTES = 4096;
+const MESSAGE_TAIL_CHARS = 500;
+const HEARTBEAT_TAIL_CHARS = 200;
+
+/**
+ * Builds the `shell.exec` plugin. The process runs in a process group of its own; cancellation and
+ * timeout end the whole group (SIGTERM, then SIGKILL after the grace period), background children included.
+ *
+ * @example new PluginRegistry([createShellExecPlugin({ killGraceMs: 10_000 })])
+ */
+export function createShellExecPlugin(options: ShellExecOptions = {}): Plugin<ShellExecInput, ShellExecOutput> {
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 5_000;
+  const killGraceMs = options.killGraceMs ?? 5_000;
+  const maxOutputBytes = options.maxOutputBytes ?? 1024 * 1024;
+
+  return definePlugin<ShellExecInput, ShellExecOutput>({
+    type: 'shell.exec',
+    version: '1.0.0',
+    title: 'Shell command',
+    description:
+      'Runs a command with /bin/sh -c, or a program with its arguments, on the worker. ' +
+      'A non-zero exit fails the node; stdout and stderr are its output.',
+    inputSchema: shellExecInputSchema,
+    outputSchema: shellExecOutputSchema,
+    defaults: { retry: { maximumAttempts: 1 }, timeout: { startToClose: '10m', heartbeat: '30s' } },
+    examples: shellExecExamples,
+
+    async execute(ctx, input) {
+      const [file, args] = programOf(input);
+      const timeoutMs = input.timeout === undefined ? undefined : durationToMs(input.timeout);
+      if (input.timeout !== undefined && !(timeoutMs !== undefined && timeoutMs > 0)) {
+        throw invalidInput('timeout must be a duration like "5m" or a positive number of milliseconds');
+      }
+      if (input.cwd !== undefined) await checkDirectory(input.cwd);
+      if (ctx.signal.aborted) throw cancellationError(ctx.signal);
+
+      const child = spawn(file, args, {
+        cwd: input.cwd,
+        env: { ...process.env, ...input.env },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const stdout = new CappedOutput(maxOutputBytes);
+      const stderr = new CappedOutput(maxOutputBytes);
+      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+
+      const started = Date.now();
+      let stopping: 'cancelled' | 'timeout' | undefined;
+      let killTimer: NodeJS.Timeout | undefined;
+      let timeoutTimer: NodeJS.Timeout | undefined;
+      let stopHeartbeat = (): void => undefined;
+      const signalGroup = (signal: NodeJS.Signals): void => {
+        if (child.pid === undefined) return;
+        try {
+          process.kill(-child.pid, signal);
+        } catch {
+          // ESRCH: the group is already gone.
+        }
+      };
+      let sigkillSent = (): void => undefined;
+      const sigkill = new Promise<void>((resolve) => (sigkillSent = resolve));
+      const stop = (reason: 'cancelled' | 'timeout'): void => {
+        if (stopping) return;
+        stopping = reason;
+        ctx.logger.info(`shell.exec ${reason}: ending process group`, { pid: child.pid, graceMs: killGraceMs });
+        signalGroup('SIGTERM');
+        killTimer = setTimeout(() => {
+          signalGroup('SIGKILL');
+          sigkillSent();
+          // A process outside the group (setsid) may still hold the pipes: stop waiting for them.
+          setTimeout(() => {
+            child.stdout.destroy();
+            child.stderr.destroy();
+          }, 1_000).unref();
+        }, killGraceMs);
+      };
+      const onAbort = (): void => stop('cancelled');
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      if (timeoutMs !== undefined) timeoutTimer = setTimeout(() => stop('timeout'), timeoutMs);
+
+      if (child.pid !== undefined) {
+        stopHeartbeat = keepHeartbeating(ctx, heartbeatIntervalMs, () => ({
+          pid: child.pid,
+          elapsedMs: Date.now() - started,
+          stdoutTail: stdout.tail(HEARTBEAT_TAIL_CHARS),
+          stderrTail: stderr.tail(HEARTBEAT_TAIL_CHARS),
+        }));
+      }
+
+      try {
+        const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+          child.once('error', (err) => {
+            if (child.pid === undefined) reject(spawnError(file, err));
+          });
+          child.once('close', (code, signal) => resolve({ code, signal }));
+        });
+        if (stopping) {
+          // The leader is gone; wait for the SIGKILL only while other members of its group live on.
+          if (groupAlive(child.pid!)) await sigkill;
+          if (stopping === 'cancelled') throw cancellationError(ctx.signal);
+          throw new PluginError('ShellTimeout', `Command timed out after ${timeoutMs}ms and was killed`, {
+            retryable: true,
+            details: { timeoutMs: timeoutMs ?? null, stdoutTail: stdout.tail(2000), stderrTail: stderr.tail(2000) },
+          });
+        }
+        if (exit.code !== 0) {
+          const how =
+            exit.code === null ? `was killed by ${exit.signal ?? 'a signal'}` : `exited with code ${exit.code}`;
+          const tail = stderr.tail(MESSAGE_TAIL_CHARS).trim();
+          throw new PluginError('ShellExitError', `Command ${how}${tail ? `; stderr: ${tail}` : ''}`, {
+            retryable: true,
+            details: {
+              exitCode: exit.code,
+              signal: exit.signal,
+              stdoutTail: stdout.tail(2000),
+              stderrTail: stderr.tail(2000),
+            },
+          });
+        }
+        return {
+          exitCode: 0,
+          stdout: stdout.text(),
+          stderr: stderr.text(),
+          truncated: stdout.truncated || stderr.truncated,
+        };
+      } finally {
+        stopHeartbeat();
+        clearTimeout(timeoutTimer);
+        clearTimeout(killTimer);
+        ctx.signal.removeEventListener('abort', onAbort);
+      }
+    },
+  });
+}
+
+/** `shell.exec` v1.0.0 with the default tunables. */
+export const shellExec = createShellExecPlugin();
+
+function invalidInput(message: string): PluginError {
+  return new PluginError('InvalidInput', message, { retryable: false });
+}
+
+function programOf(input: ShellExecInput): [string, string[]] {
+  const hasCommand = input.command !== undefined;
+  const hasArgv = input.argv !== undefined;
+  if (hasCommand === hasArgv) throw invalidInput('give exactly one of command and argv');
+  if (hasCommand) return ['/bin/sh', ['-c', input.command as string]];
+  const argv = input.argv as string[];
+  if (argv.length === 0 || argv[0].length === 0) throw invalidInput('argv must start with a program');
+  return [argv[0], argv.slice(1)];
+}
+
+async function checkDirectory(cwd: string): Promise<void> {
+  const info = await stat(cwd).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new PluginError('InvalidInput', `cwd ${cwd} is not a directory on this worker`, { retryable: false });
+  }
+}
+
+/**
+ * Whether any process of group `pgid` is still running. Zombies do not count: where PID 1 does not
+ * reap orphans (some containers), killed children linger as zombies that `kill(-pgid, 0)` still finds.
+ */
+function groupAlive(pgid: number): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return probeGroup(pgid);
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+  }
+  return false;
+}
+
+function probeGroup(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function spawnError(file: string, err: Error): PluginError {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new PluginError('ShellSpawnError', `Could not start ${file}: ${code ?? err.message}`, {
+    retryable: false,
+    details: code ? { code } : null,
+  });
+}
+
+/** Keeps the first `max` bytes of a stream and a short tail of its last bytes. */
+class CappedOutput {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private last = Buffer.alloc(0);
+  truncated = false;
+
+  constructor(private readonly max: number) {}
+
+  push(chunk: Buffer): void {
+    const room = this.max - this.size;
+    if (room > 0) {
+      const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      this.chunks.push(kept);
+      this.size += kept.length;
+    }
+    if (chunk.length > room) this.truncated = true;
+    const joined = Buffer.concat([this.last, chunk]);
+    this.last = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+
+  tail(chars: number): string {
+    const text = this.last.toString('utf8');
+    return text.length > chars ? text.slice(text.length - chars) : text;
+  }
+}
