@@ -1,9 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { interpreter } from '../../workflows';
 import {
   INTERPRETER_WORKFLOW_TYPE,
@@ -14,6 +14,7 @@ import {
 } from '../../workflows/contract';
 import { isBuiltinNodeType, isGatewayType, type Definition, type JsonObject } from '../../workflows/definition/types';
 import { parseDuration } from '../../workflows/definition/duration';
+import { findTemporalCli } from '../../src/temporal/cli-binary';
 
 /**
  * A plan for definitions whose plugin nodes are served by test activities: each node's own
@@ -85,11 +86,18 @@ export async function waitForState(
   throw new Error(`state never matched; last: ${JSON.stringify(last?.status)} ${JSON.stringify(last?.nodes)}`);
 }
 
-/** Saves a run's history under test/histories/ when RECORD_HISTORIES=1 (the replay spec reads them). */
+/**
+ * Saves a run's history under test/histories/ when RECORD_HISTORIES=1 (the replay spec reads them),
+ * in the JSON the Temporal CLI and Web UI export.
+ */
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const history = await handle.fetchHistory();
+  const { runId } = await handle.describe();
+  const json = execFileSync(findTemporalCli()!, [
+    'workflow', 'show', '--workflow-id', handle.workflowId, '--run-id', runId,
+    '--address', process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS!, '--output', 'json',
+  ]);
   const dir = join(__dirname, '..', 'histories');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.json`), historyToJSON(history) + '\n');
+  writeFileSync(join(dir, `${name}.json`), json);
 }
