@@ -1,0 +1,95 @@
+import { HttpException } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
+import { QueryFailedError } from 'typeorm';
+import { AppError, BadUserInputError, ErrorCode, type Problem } from './app-errors';
+
+/** Codes graphql-js and Apollo Server put on request-level errors; their messages are safe to show. */
+export const PASS_THROUGH_CODES: ReadonlySet<string> = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Codes of errors this platform throws on purpose. */
+export const APP_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/** The client-facing view of an error: a code, a safe message, and for HTTP handlers a status. */
+export interface MappedError {
+  code: string;
+  message: string;
+  httpStatus: number;
+  problems?: readonly Problem[];
+  /** True when the error was not expected: the client gets "Internal error" and a correlation id. */
+  internal: boolean;
+}
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.BAD_USER_INPUT]: 400,
+  [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.INTERNAL_SERVER_ERROR]: 500,
+};
+
+const CODE_OF_HTTP_STATUS: Record<number, ErrorCode> = {
+  400: ErrorCode.BAD_USER_INPUT,
+  401: ErrorCode.UNAUTHENTICATED,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+  409: ErrorCode.CONFLICT,
+  413: ErrorCode.BAD_USER_INPUT,
+};
+
+function internal(): MappedError {
+  return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'Internal error', httpStatus: 500, internal: true };
+}
+
+/**
+ * THE mapping from anything thrown to what a client may see. Exhaustive over {@link ErrorCode};
+ * unknown errors (and anything carrying SQL or a stack) become "Internal error".
+ */
+export function mapError(error: unknown): MappedError {
+  if (error instanceof AppError) {
+    const mapped: MappedError = {
+      code: error.code,
+      message: error.message,
+      httpStatus: HTTP_STATUS[error.code],
+      internal: error.code === ErrorCode.INTERNAL_SERVER_ERROR,
+    };
+    if (error instanceof BadUserInputError) mapped.problems = error.problems;
+    return mapped;
+  }
+  if (error instanceof GraphQLError) {
+    const code = error.extensions?.code;
+    if (typeof code === 'string' && (PASS_THROUGH_CODES.has(code) || code === ErrorCode.BAD_USER_INPUT)) {
+      return { code, message: error.message, httpStatus: 400, internal: false };
+    }
+    return error.originalError && error.originalError !== error ? mapError(error.originalError) : internal();
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = CODE_OF_HTTP_STATUS[status];
+    if (code) {
+      const message = status === 413 ? 'Request body too large' : error.message;
+      return { code, message, httpStatus: status, internal: false };
+    }
+    return internal();
+  }
+  if (error instanceof QueryFailedError) {
+    const pgCode = (error.driverError as { code?: string } | undefined)?.code;
+    // A unique violation that a service did not translate itself: still a conflict, not a crash.
+    if (pgCode === '23505') {
+      return {
+        code: ErrorCode.CONFLICT,
+        message: 'A record with these values already exists',
+        httpStatus: 409,
+        internal: false,
+      };
+    }
+  }
+  return internal();
+}

@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+
+/** Log levels pino understands, lowest to highest plus `silent`. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Name of the file, inside the data directory, that holds the generated JWT secret. */
+export const JWT_SECRET_FILE = 'jwt-secret';
+
+/** Shortest JWT secret accepted: HS256 wants at least 256 bits of key. */
+export const MIN_JWT_SECRET_LENGTH = 32;
+
+/**
+ * The whole platform configuration, typed and validated. Built once at start by {@link loadConfig}
+ * and passed explicitly (`AppModule.forRoot(config)`, `bootstrapApi(config)`), never read from
+ * `process.env` elsewhere.
+ */
+export interface SwitchyardConfig {
+  /** HTTP port of the API (`PORT`, default 3000; 0 picks a free port). */
+  port: number;
+  /**
+   * PostgreSQL connection URL (`DATABASE_URL`). Unset means "start an embedded PostgreSQL";
+   * the API itself always needs one, so `switchyard start` fills it in before it boots the API.
+   */
+  databaseUrl?: string;
+  temporal: {
+    /** `host:port` of the Temporal frontend (`TEMPORAL_ADDRESS`); unset means an embedded dev server. */
+    address?: string;
+    /** `TEMPORAL_NAMESPACE`, default `default`. */
+    namespace: string;
+    /** `TEMPORAL_TASK_QUEUE`, default `switchyard`. */
+    taskQueue: string;
+  };
+  auth: {
+    /**
+     * HS256 key for login tokens (`JWT_SECRET`). When unset, a random secret is generated once and
+     * kept in `<dataDir>/jwt-secret` (mode 0600) so logins survive restarts.
+     */
+    jwtSecret: string;
+    /** Where the JWT secret came from, for the start-up log (never the secret itself). */
+    jwtSecretSource: 'env' | 'file' | 'generated' | 'explicit';
+    /** Lifetime of a login token, in seconds (`JWT_EXPIRES_IN`: `30m`, `12h`, `7d`..., default 12h). */
+    jwtExpiresInSeconds: number;
+    /** Password of the `admin` user created on first start (`SWITCHYARD_ADMIN_PASSWORD`); generated when unset. */
+    adminPassword?: string;
+  };
+  /** `SWITCHYARD_DATA_DIR`, default `~/.switchyard`: generated secrets, embedded databases. */
+  dataDir: string;
+  graphql: {
+    /** `GRAPHQL_INTROSPECTION` (true/false); default true unless `NODE_ENV=production`. */
+    introspection: boolean;
+  };
+  /** `LOG_LEVEL`: one of {@link LOG_LEVELS}, default `info`. */
+  logLevel: LogLevel;
+}
+
+/** One invalid environment variable: which one and why (the value itself is not repeated for secrets). */
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+/**
+ * Thrown by {@link loadConfig} when the environment is invalid. Lists EVERY bad variable, one per line,
+ * so an operator fixes them all in one go.
+ *
+ * @example
+ * Invalid configuration (2 problems):
+ *   PORT: must be an integer from 0 to 65535, got "abc"
+ *   LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent, got "loud"
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+/** Show a bad value in an error message, shortened; never used for secrets. */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+}
+
+/**
+ * Parses and validates the environment WITHOUT touching the file system: the JWT secret is left
+ * undefined when `JWT_SECRET` is unset. Most callers want {@link loadConfig}.
+ *
+ * @throws {ConfigError} listing every invalid variable.
+ */
+export function parseConfig(env: Env = process.env): Omit<SwitchyardConfig, 'auth'> & {
+  auth: Omit<SwitchyardConfig['auth'], 'jwtSecret' | 'jwtSecretSource'> & { jwtSecret?: string };
+} {
+  const problems: ConfigProblem[] = [];
+  const problem = (variable: string, message: string) => problems.push({ variable, message });
+
+  let port = 3000;
+  const rawPort = nonEmpty(env, 'PORT');
+  if (rawPort !== undefined) {
+    const parsed = Number(rawPort);
+    if (!/^\d+$/.test(rawPort) || parsed > 65535)
+      problem('PORT', `must be an integer from 0 to 65535, got ${shown(rawPort)}`);
+    else port = parsed;
+  }
+
+  const databaseUrl = nonEmpty(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(databaseUrl);
+    } catch {
+      url = undefined;
+    }
+    // The URL may carry a password: describe the problem without echoing the value.
+    if (!url || !['postgres:', 'postgresql:'].includes(url.protocol) || !url.hostname) {
+      problem('DATABASE_URL', 'must be a postgres://user:password@host:port/database URL');
+    }
+  }
+
+  const temporalAddress = nonEmpty(env, 'TEMPORAL_ADDRESS');
+  if (temporalAddress !== undefined && !/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(temporalAddress)) {
+    problem('TEMPORAL_ADDRESS', `must be host:port, got ${shown(temporalAddress)}`);
+  }
+  const namespace = nonEmpty(env, 'TEMPORAL_NAMESPACE') ?? 'default';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(namespace)) {
+    problem('TEMPORAL_NAMESPACE', `must be a Temporal namespace name, got ${shown(namespace)}`);
+  }
+  const taskQueue = nonEmpty(env, 'TEMPORAL_TASK_QUEUE') ?? 'switchyard';
+  if (taskQueue.length > 200) problem('TEMPORAL_TASK_QUEUE', 'must be at most 200 characters');
+
+  const jwtSecret = nonEmpty(env, 'JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
+    problem('JWT_SECRET', `must be at least ${MIN_JWT_SECRET_LENGTH} characters (or unset to generate one)`);
+  }
+
+  let jwtExpiresInSeconds = 12 * 3600;
+  const rawExpiry = nonEmpty(env, 'JWT_EXPIRES_IN');
+  if (rawExpiry !== undefined) {
+    const match = /^(\d+)([smhd])$/.exec(rawExpiry);
+    const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2]] : 0;
+    if (!match || seconds < 60 || seconds > 30 * 86400) {
+      problem('JWT_EXPIRES_IN', `must be a duration from 1m to 30d like 30m, 12h or 7d, got ${shown(rawExpiry)}`);
+    } else jwtExpiresInSeconds = seconds;
+  }
+
+  const adminPassword = env.SWITCHYARD_ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    problem('SWITCHYARD_ADMIN_PASSWORD', 'must be at least 8 characters (or unset to generate one)');
+  }
+
+  const rawDataDir = nonEmpty(env, 'SWITCHYARD_DATA_DIR');
+  let dataDir = join(homedir(), '.switchyard');
+  if (rawDataDir !== undefined) {
+    const expanded = rawDataDir.startsWith('~/') ? join(homedir(), rawDataDir.slice(2)) : rawDataDir;
+    dataDir = isAbsolute(expanded) ? expanded : resolve(expanded);
+  }
+
+  let introspection = env.NODE_ENV !== 'production';
+  const rawIntrospection = nonEmpty(env, 'GRAPHQL_INTROSPECTION');
+  if (rawIntrospection !== undefined) {
+    const lowered = rawIntrospection.toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(lowered)) introspection = true;
+    else if (['false', '0', 'no', 'off'].includes(lowered)) introspection = false;
+    else problem('GRAPHQL_INTROSPECTION', `must be true or false, got ${shown(rawIntrospection)}`);
+  }
+
+  let logLevel: LogLevel = 'info';
+  const rawLevel = nonEmpty(env, 'LOG_LEVEL');
+  if (rawLevel !== undefined) {
+    const lowered = rawLevel.toLowerCase();
+    if ((LOG_LEVELS as readonly string[]).includes(lowered)) logLevel = lowered as LogLevel;
+    else problem('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${shown(rawLevel)}`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    databaseUrl,
+    temporal: { address: temporalAddress, namespace, taskQueue },
+    auth: { jwtSecret, jwtExpiresInSeconds, adminPassword },
+    dataDir,
+    graphql: { introspection },
+    logLevel,
+  };
+}
+
+/**
+ * Reads the JWT secret kept in `<dataDir>/jwt-secret`, creating it (48 random bytes, base64url,
+ * file mode 0600, directory mode 0700) when it does not exist yet.
+ */
+export function readOrCreateJwtSecret(dataDir: string): { secret: string; created: boolean } {
+  const file = join(dataDir, JWT_SECRET_FILE);
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length < MIN_JWT_SECRET_LENGTH) {
+      throw new ConfigError([
+        { variable: 'JWT_SECRET', message: `unset, and ${file} holds fewer than ${MIN_JWT_SECRET_LENGTH} characters` },
+      ]);
+    }
+    return { secret, created: false };
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(48).toString('base64url');
+  // 'wx': never overwrite a secret another process wrote a moment ago.
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readOrCreateJwtSecret(dataDir);
+    throw error;
+  }
+  chmodSync(file, 0o600);
+  return { secret, created: true };
+}
+
+/**
+ * Loads the configuration from the environment: {@link parseConfig}, then the JWT secret from
+ * `JWT_SECRET` or from `<SWITCHYARD_DATA_DIR>/jwt-secret` (generated there on first start).
+ *
+ * @throws {ConfigError} listing every invalid variable.
+ * @example
+ * const config = loadConfig(process.env);
+ * await bootstrapApi(config);
+ */
+export function loadConfig(env: Env = process.env): SwitchyardConfig {
+  const parsed = parseConfig(env);
+  if (parsed.auth.jwtSecret !== undefined) {
+    return { ...parsed, auth: { ...parsed.auth, jwtSecret: parsed.auth.jwtSecret, jwtSecretSource: 'env' } };
+  }
+  const { secret, created } = readOrCreateJwtSecret(parsed.dataDir);
+  return { ...parsed, auth: { ...parsed.auth, jwtSecret: secret, jwtSecretSource: created ? 'generated' : 'file' } };
+}

@@ -1,0 +1,24 @@
+import { AuditLogEntry } from '../audit/audit-log-entry.entity';
+import { ApiToken } from '../auth/api-token.entity';
+import { Membership } from '../projects/membership.entity';
+import { Project } from '../projects/project.entity';
+import { NodeRun } from '../runs/node-run.entity';
+import { Run } from '../runs/run.entity';
+import { Schedule } from '../schedules/schedule.entity';
+import { TemplateVersion } from '../templates/template-version.entity';
+import { Template } from '../templates/template.entity';
+import { User } from '../users/user.entity';
+
+/** Every entity of the platform database. Add new ones here (and generate a migration). */
+export const ENTITIES = [
+  User,
+  ApiToken,
+  Project,
+  Membership,
+  Template,
+  TemplateVersion,
+  Run,
+  NodeRun,
+  Schedule,
+  AuditLogEntry,
+];

@@ -1,0 +1,72 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+  UpdateDateColumn,
+} from 'typeorm';
+import { NODE_STATUSES, type NodeStatus } from '../../workflows/contract';
+import type { JsonValue } from '../../workflows/definition/types';
+import { sqlValues, TIMESTAMP } from '../database/column-types';
+import { Run } from './run.entity';
+
+/** The state of one node of a run: one row per (run, node id). */
+@Entity('node_runs')
+@Index('UQ_node_runs_run_node', ['runId', 'nodeId'], { unique: true })
+@Check('CHK_node_runs_status', `"status" IN (${sqlValues(NODE_STATUSES)})`)
+export class NodeRun {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  runId!: string;
+
+  @ManyToOne(() => Run, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'run_id' })
+  run?: Relation<Run>;
+
+  /** The node's id in the definition. */
+  @Column({ type: 'varchar', length: 64 })
+  nodeId!: string;
+
+  /** The node's type (plugin type, gateway or built-in). */
+  @Column({ type: 'varchar', length: 128 })
+  nodeType!: string;
+
+  @Column({ type: 'varchar', length: 16, default: 'PENDING' })
+  status!: NodeStatus;
+
+  /** Attempts across Temporal retries and operator retries. */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ type: TIMESTAMP, nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ type: TIMESTAMP, nullable: true })
+  finishedAt!: Date | null;
+
+  /** The node's `with`, expressions resolved. */
+  @Column({ type: 'jsonb', nullable: true })
+  input!: JsonValue | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  output!: JsonValue | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  errorType!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  errorMessage!: string | null;
+
+  @CreateDateColumn({ type: TIMESTAMP })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: TIMESTAMP })
+  updatedAt!: Date;
+}

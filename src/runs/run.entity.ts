@@ -1,0 +1,101 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+  UpdateDateColumn,
+} from 'typeorm';
+import { RUN_STATUSES, type RunStatus } from '../../workflows/contract';
+import type { JsonObject, JsonValue } from '../../workflows/definition/types';
+import { sqlValues, TIMESTAMP } from '../database/column-types';
+import { Project } from '../projects/project.entity';
+import { TemplateVersion } from '../templates/template-version.entity';
+import { Template } from '../templates/template.entity';
+
+/**
+ * One execution of a template version: the API's record of a Temporal workflow. `requestId` makes
+ * `startRun` idempotent per project (same request id: same run).
+ */
+@Entity('runs')
+@Index('IDX_runs_project_created', ['projectId', 'createdAt'])
+@Index('IDX_runs_project_template_status', ['projectId', 'templateId', 'status'])
+@Index('UQ_runs_project_request', ['projectId', 'requestId'], { unique: true })
+@Check('CHK_runs_status', `"status" IN (${sqlValues(RUN_STATUSES)})`)
+export class Run {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  projectId!: string;
+
+  @ManyToOne(() => Project, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'project_id' })
+  project?: Relation<Project>;
+
+  @Column({ type: 'uuid' })
+  templateId!: string;
+
+  @ManyToOne(() => Template, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'template_id' })
+  template?: Relation<Template>;
+
+  @Index('IDX_runs_template_version')
+  @Column({ type: 'uuid' })
+  templateVersionId!: string;
+
+  @ManyToOne(() => TemplateVersion, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'template_version_id' })
+  templateVersion?: Relation<TemplateVersion>;
+
+  /** The template version number, copied for display. */
+  @Column({ type: 'integer' })
+  version!: number;
+
+  /** Temporal workflow id; unique. */
+  @Index('UQ_runs_workflow_id', { unique: true })
+  @Column({ type: 'varchar', length: 255 })
+  workflowId!: string;
+
+  /** Temporal run id of the first execution, once started. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  temporalRunId!: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'PENDING' })
+  status!: RunStatus;
+
+  /** Inputs as validated, defaults applied. */
+  @Column({ type: 'jsonb', default: {} })
+  inputs!: JsonObject;
+
+  @Column({ type: 'jsonb', nullable: true })
+  outputs!: JsonObject | null;
+
+  /** Why the run failed (`{ type, message }`), when it did. */
+  @Column({ type: 'jsonb', nullable: true })
+  error!: JsonValue | null;
+
+  /** Principal label of who started it (`principalLabel`), or `schedule:<id>`. */
+  @Column({ type: 'varchar', length: 200 })
+  startedBy!: string;
+
+  /** Client-chosen idempotency key, unique per project. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  requestId!: string | null;
+
+  @CreateDateColumn({ type: TIMESTAMP })
+  createdAt!: Date;
+
+  @Column({ type: TIMESTAMP, nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ type: TIMESTAMP, nullable: true })
+  finishedAt!: Date | null;
+
+  @UpdateDateColumn({ type: TIMESTAMP })
+  updatedAt!: Date;
+}
