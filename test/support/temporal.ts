@@ -28,7 +28,7 @@ export function uniqueTaskQueue(prefix = 'test'): string {
 
 /** Runs `fn` while a real worker polls `taskQueue`, then shuts the worker down. */
 export async function withWorker<T>(
-  options: Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath'>,
+  options: Omit<WorkerOptions, 'connection' | 'workflowsPath'>,
   fn: (worker: Worker) => Promise<T>,
 ): Promise<T> {
   const env = await testTemporal();
