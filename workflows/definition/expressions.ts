@@ -78,14 +78,14 @@ function emptyReference(): ExpressionReference {
 
 function trackField(root: string, field: string, out: ExpressionReference): void {
   out.roots.add(root);
-  (out[root as 'nodes' | 'inputs' | 'vars'] as Set<string>).add(field);
+  out[root as 'nodes' | 'inputs' | 'vars'].add(field);
 }
 
 /** Parses `expression`; throws {@link ExpressionError} when it does not parse. */
 export function analyzeExpression(expression: string): ExpressionReference {
   const compiled = compile(expression);
   const result = emptyReference();
-  walk(compiled.ast as ASTNode, new Set(), result);
+  walk(compiled.ast, new Set(), result);
   return result;
 }
 
@@ -308,7 +308,8 @@ export function fromCel(value: unknown): JsonValue {
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) setOwn(out, key, fromCel(item));
     return out;
   }
-  return String(value);
+  // Functions and symbols have no JSON form (CEL does not produce them).
+  return null;
 }
 
 /** Evaluates one CEL expression against a scope already in CEL's value space (see {@link toCel}). */

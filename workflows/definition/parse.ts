@@ -70,7 +70,10 @@ function parseYaml(text: string): ParseResult {
   }
   if (list.length > 1) {
     const { line, column } = lineColumn(text, list[1].range[0]);
-    problems.push({ path: `line ${line}, column ${column}`, message: 'a definition file holds one document, not several' });
+    problems.push({
+      path: `line ${line}, column ${column}`,
+      message: 'a definition file holds one document, not several',
+    });
   }
   if (problems.length > 0) return { problems };
   const value: unknown = list[0].toJS({ maxAliasCount: 100 });
