@@ -117,6 +117,19 @@ describe(createPluginActivities.name, () => {
     ]);
   });
 
+  it('refuses at creation a plugin whose input schema does not compile, naming it', () => {
+    const broken = definePlugin({
+      type: 'test.broken',
+      version: '0.1.0',
+      title: 'Broken',
+      inputSchema: { type: 'nonsense' },
+      execute: () => Promise.resolve(null),
+    });
+    expect(() => createPluginActivities({ registry: new PluginRegistry([broken]) })).toThrow(
+      'Plugin test.broken@0.1.0 has an invalid inputSchema',
+    );
+  });
+
   it('dispatches on input.version, the newest when absent, and returns the output with the attempt', async () => {
     const env = mockEnvironment({ attempt: 3 });
     await expect(env.run(activities['test.echo'], request({ count: 1 }, { version: '1.0.0' }))).resolves.toEqual({
