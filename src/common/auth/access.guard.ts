@@ -3,7 +3,13 @@ import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { AuditTrail } from '../audit/audit-trail';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/app-errors';
-import { requestOf, requestState, type RequestState, type SwitchyardRequest } from '../request/request-state';
+import {
+  operationKey,
+  requestOf,
+  requestState,
+  type RequestState,
+  type SwitchyardRequest,
+} from '../request/request-state';
 import { RESOURCE_ACCESS } from './access';
 import { Authenticator } from './authenticator';
 import { PERMISSIONS } from './permissions';
@@ -84,6 +90,8 @@ export class AccessGuard implements CanActivate {
       const located = await this.locate(declaration.project!, context);
       if (!located.projectId) throw new NotFoundError(located.label, located.id);
       projectId = located.projectId;
+      const key = operationKey(context);
+      if (key) state.operationProjects.set(key, projectId);
       const role = await this.access.roleIn(principal, projectId, state);
       if (!role) throw new NotFoundError(located.label, located.id);
       if (!roleAtLeast(role, rule.minRole)) {

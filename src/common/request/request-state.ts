@@ -19,6 +19,11 @@ export interface RequestState {
   principal?: Principal | null;
   /** Project id -> the caller's effective role there (`null`: none). */
   roles: Map<string, ProjectRole | null>;
+  /**
+   * The project the guard located for an operation, keyed by the operation's GraphQL `info`
+   * object (or the HTTP request), so the audit trail records it without a second lookup.
+   */
+  operationProjects: WeakMap<object, string>;
 }
 
 /** What every GraphQL resolver receives as its context. */
@@ -28,7 +33,7 @@ export interface GraphQLContext {
 }
 
 export function requestState(req: SwitchyardRequest): RequestState {
-  req.switchyard ??= { roles: new Map() };
+  req.switchyard ??= { roles: new Map(), operationProjects: new WeakMap() };
   return req.switchyard;
 }
 
@@ -38,6 +43,12 @@ export function requestOf(host: ArgumentsHost): SwitchyardRequest | undefined {
   if (type === 'http') return host.switchToHttp().getRequest<SwitchyardRequest>();
   if (type === 'graphql') return GqlArgumentsHost.create(host).getContext<GraphQLContext | undefined>()?.req;
   return undefined;
+}
+
+/** The key of one operation in {@link RequestState.operationProjects}: GraphQL `info`, else the request. */
+export function operationKey(host: ArgumentsHost): object | undefined {
+  if (host.getType<string>() === 'graphql') return GqlArgumentsHost.create(host).getInfo<object>();
+  return requestOf(host);
 }
 
 /** The request (correlation) id: echoed in `x-request-id`, on every log line, in audit entries. */
