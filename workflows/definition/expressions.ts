@@ -81,6 +81,16 @@ function trackField(root: string, field: string, out: ExpressionReference): void
   out[root as 'nodes' | 'inputs' | 'vars'].add(field);
 }
 
+function isPlainPath(node: ASTNode): boolean {
+  let current = node;
+  for (;;) {
+    if (current.op === 'id') return true;
+    if (current.op === '.' || current.op === '.?') current = current.args[0];
+    else if ((current.op === '[]' || current.op === '[?]') && current.args[1].op === 'value') current = current.args[0];
+    else return false;
+  }
+}
+
 /** Parses `expression`; throws {@link ExpressionError} when it does not parse. */
 export function analyzeExpression(expression: string): ExpressionReference {
   const compiled = compile(expression);
@@ -95,7 +105,8 @@ export function analyzeExpression(expression: string): ExpressionReference {
  * or the first line of the error; throws {@link ExpressionError} when it does not parse.
  */
 export function checkExpression(expression: string): { type?: string; error?: string } {
-  compile(expression);
+  // A plain path (`nodes.build.output.body`, `inputs['env']`) reads a dyn value and cannot fail.
+  if (isPlainPath(compile(expression).ast)) return { type: 'dyn' };
   try {
     const result = environment.check(expression);
     if (result.valid) return { type: result.type };
@@ -193,13 +204,20 @@ export function splitTemplate(source: string): Part[] {
   let text = '';
   let i = 0;
   while (i < source.length) {
+    const dollar = source.indexOf('$', i);
+    if (dollar < 0) {
+      text += source.slice(i);
+      break;
+    }
+    text += source.slice(i, dollar);
+    i = dollar;
     if (source.startsWith('$${', i)) {
       text += '${';
       i += 3;
       continue;
     }
     if (!source.startsWith('${', i)) {
-      text += source[i];
+      text += '$';
       i += 1;
       continue;
     }

@@ -60,65 +60,78 @@ function isPlainObject(value: object): boolean {
  * @example copyJsonValue({ a: NaN }, 'with', problems) // problems: [{ path: 'with.a', ... }]
  */
 export function copyJsonValue(raw: unknown, path: string, problems: Problem[]): JsonValue | undefined {
-  const holder: { value?: JsonValue } = {};
-  type Task = { value: unknown; path: string; depth: number; assign: (value: JsonValue) => void };
-  const stack: Task[] = [{ value: raw, path, depth: 0, assign: (value) => (holder.value = value) }];
+  // Frames keep their parent and key instead of a path string: paths are built only for problems.
+  interface Frame {
+    value: unknown;
+    parent?: Frame;
+    key: string | number;
+    depth: number;
+    target: JsonValue[] | JsonObject;
+  }
+  const pathOf = (frame: Frame): string => {
+    const keys: Array<string | number> = [];
+    for (let at: Frame | undefined = frame; at?.parent; at = at.parent) keys.push(at.key);
+    let result = path;
+    for (let i = keys.length - 1; i >= 0; i--) result = childPath(result, keys[i]);
+    return result;
+  };
+  const holder: JsonObject = {};
+  const stack: Frame[] = [{ value: raw, key: 'value', depth: 0, target: holder }];
   let count = 0;
   while (stack.length > 0) {
-    const task = stack.pop() as Task;
+    const frame = stack.pop() as Frame;
     if (++count > MAX_JSON_VALUES) {
       problems.push({ path, message: `holds more than ${MAX_JSON_VALUES} values` });
       return undefined;
     }
-    const value = task.value;
+    const value = frame.value;
+    let copy: JsonValue;
     if (value === null || typeof value === 'string' || typeof value === 'boolean') {
-      task.assign(value);
-      continue;
-    }
-    if (typeof value === 'number') {
-      if (Number.isFinite(value)) task.assign(value);
-      else problems.push({ path: task.path, message: `${value} is not a JSON number` });
-      continue;
-    }
-    if (typeof value !== 'object' || !(Array.isArray(value) || isPlainObject(value))) {
-      problems.push({ path: task.path, message: `${describe(value)} is not a JSON value` });
-      continue;
-    }
-    if (task.depth >= MAX_JSON_DEPTH) {
-      problems.push({ path: task.path, message: `nested deeper than ${MAX_JSON_DEPTH} levels` });
-      continue;
-    }
-    if (Array.isArray(value)) {
-      const copy: JsonValue[] = new Array<JsonValue>(value.length).fill(null);
-      task.assign(copy);
-      for (let i = value.length - 1; i >= 0; i--) {
-        stack.push({
-          value: value[i],
-          path: childPath(task.path, i),
-          depth: task.depth + 1,
-          assign: (item) => (copy[i] = item),
-        });
-      }
-      continue;
-    }
-    const copy: JsonObject = {};
-    task.assign(copy);
-    const keys = Object.keys(value);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const key = keys[i];
-      if (key === '__proto__') {
-        problems.push({ path: childPath(task.path, key), message: 'the key __proto__ is not allowed' });
+      copy = value;
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) {
+        problems.push({ path: pathOf(frame), message: `${value} is not a JSON number` });
         continue;
       }
-      const item = (value as Record<string, unknown>)[key];
-      if (item === undefined) continue;
-      stack.push({
-        value: item,
-        path: childPath(task.path, key),
-        depth: task.depth + 1,
-        assign: (v) => (copy[key] = v),
-      });
+      copy = value;
+    } else if (typeof value !== 'object' || !(Array.isArray(value) || isPlainObject(value))) {
+      problems.push({ path: pathOf(frame), message: `${describe(value)} is not a JSON value` });
+      continue;
+    } else if (frame.depth >= MAX_JSON_DEPTH) {
+      problems.push({ path: pathOf(frame), message: `nested deeper than ${MAX_JSON_DEPTH} levels` });
+      continue;
+    } else if (Array.isArray(value)) {
+      const items = new Array<JsonValue>(value.length).fill(null);
+      for (let i = value.length - 1; i >= 0; i--) {
+        const item: unknown = value[i];
+        // Strings, booleans and null are copied in place: most values need no frame of their own.
+        if (item === null || typeof item === 'string' || typeof item === 'boolean') items[i] = item;
+        else stack.push({ value: item, parent: frame, key: i, depth: frame.depth + 1, target: items });
+      }
+      copy = items;
+    } else {
+      const object: JsonObject = {};
+      const keys = Object.keys(value);
+      const pending: Frame[] = [];
+      for (const key of keys) {
+        if (key === '__proto__') {
+          problems.push({ path: childPath(pathOf(frame), key), message: 'the key __proto__ is not allowed' });
+          continue;
+        }
+        const item = (value as Record<string, unknown>)[key];
+        if (item === undefined) continue;
+        // Every key is placed now, in order; containers and odd values get their frame (and value) later.
+        if (item === null || typeof item === 'string' || typeof item === 'boolean') object[key] = item;
+        else {
+          object[key] = null;
+          pending.push({ value: item, parent: frame, key, depth: frame.depth + 1, target: object });
+        }
+      }
+      for (let i = pending.length - 1; i >= 0; i--) stack.push(pending[i]);
+      copy = object;
     }
+    if (Array.isArray(frame.target)) frame.target[frame.key as number] = copy;
+    else frame.target[frame.key as string] = copy;
   }
   return holder.value;
 }

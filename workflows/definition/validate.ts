@@ -13,7 +13,6 @@ import type { JsonSchema } from '../../plugins/sdk/types';
 import { BUILTIN_INPUT_SCHEMAS, DURATION_PATTERN, NODE_ID_PATTERN } from './builtin-schemas';
 import { parseDuration } from './duration';
 import { analyzeExpression, checkExpression, SCOPE_ROOTS, splitTemplate } from './expressions';
-import type { ExpressionReference } from './expressions';
 import { checkInputValue, INPUT_KEYWORDS, INPUT_NAME_PATTERN, INPUT_TYPES, inputPattern, isInputType } from './inputs';
 import { childPath, copyJsonValue } from './problems';
 import type { Problem } from './problems';
@@ -187,10 +186,10 @@ function compileSchema(
     const dialect = isObject(schema) && typeof schema.$schema === 'string' ? schema.$schema : '';
     let ajv: Ajv | Ajv2020;
     if (/draft-0[467]/.test(dialect)) {
-      cache.draft07 ??= addFormats(new Ajv({ allErrors: true, strict: false }));
+      cache.draft07 ??= addFormats(new Ajv({ allErrors: true, strict: false }), { mode: 'fast' });
       ajv = cache.draft07;
     } else {
-      cache.draft2020 ??= addFormats(new Ajv2020({ allErrors: true, strict: false }));
+      cache.draft2020 ??= addFormats(new Ajv2020({ allErrors: true, strict: false }), { mode: 'fast' });
       ajv = cache.draft2020;
     }
     compiled = { validate: ajv.compile(schema) };
@@ -290,6 +289,44 @@ function schemaProblems(errors: ErrorObject[], data: JsonValue, base: string): P
     problems.push({ path, message });
   }
   return problems;
+}
+
+/** What the validator needs to know of one expression; cached, as definitions repeat expressions. */
+interface ExpressionAnalysis {
+  /** Why it does not parse or type-check. */
+  error?: string;
+  /** Its static type, when it has one. */
+  type?: string;
+  roots: readonly string[];
+  nodes: readonly string[];
+  inputs: readonly string[];
+  dynamicNodes: boolean;
+}
+
+const analysisCache = new Map<string, ExpressionAnalysis>();
+const ANALYSIS_CACHE_LIMIT = 10_000;
+
+function analyze(expression: string): ExpressionAnalysis {
+  const cached = analysisCache.get(expression);
+  if (cached) return cached;
+  let analysis: ExpressionAnalysis;
+  try {
+    const reference = analyzeExpression(expression);
+    const checked = checkExpression(expression);
+    analysis = {
+      error: checked.error === undefined ? undefined : `${checked.error} in \`${expression}\``,
+      type: checked.type,
+      roots: [...reference.roots],
+      nodes: [...reference.nodes],
+      inputs: [...reference.inputs],
+      dynamicNodes: reference.dynamic.has('nodes'),
+    };
+  } catch (err) {
+    analysis = { error: errorMessage(err), roots: [], nodes: [], inputs: [], dynamicNodes: false };
+  }
+  if (analysisCache.size >= ANALYSIS_CACHE_LIMIT) analysisCache.clear();
+  analysisCache.set(expression, analysis);
+  return analysis;
 }
 
 /**
@@ -474,7 +511,7 @@ class DefinitionValidation {
   }
 
   private checkNode(node: JsonValue, index: number): NodeInfo {
-    const path = childPath('nodes', index);
+    const path = `nodes[${index}]`;
     const info: NodeInfo = { index, path };
     if (!isObject(node)) {
       this.problem(path, 'must be an object with id and type');
@@ -515,7 +552,7 @@ class DefinitionValidation {
   }
 
   private checkNodeId(node: JsonObject, info: NodeInfo): void {
-    const path = childPath(info.path, 'id');
+    const path = `${info.path}.id`;
     if (!has(node, 'id')) {
       this.problem(path, 'is required');
       return;
@@ -536,7 +573,7 @@ class DefinitionValidation {
   }
 
   private checkNodeType(node: JsonObject, info: NodeInfo): void {
-    const path = childPath(info.path, 'type');
+    const path = `${info.path}.type`;
     if (has(node, 'version') && typeof node.version !== 'string') {
       this.problem(childPath(info.path, 'version'), 'must be a string');
     }
@@ -671,16 +708,16 @@ class DefinitionValidation {
       this.problem('edges', 'must be a list of edges');
       return;
     }
-    const pairs = new Map<string, number>();
+    const pairs = new Map<number, number>();
     const defaults = new Map<number, number>();
     edges.forEach((edge, index) => {
       const info = this.checkEdge(edge, index);
       this.edges.push(info);
       const { from, to } = info;
       if (from === undefined || to === undefined) return;
-      const names = `${this.nodes[from].id} -> ${this.nodes[to].id}`;
+      const names = (): string => `${this.nodes[from].id} -> ${this.nodes[to].id}`;
       if (from === to) {
-        this.problem(info.path, `self-loop: ${names}`);
+        this.problem(info.path, `self-loop: ${names()}`);
         return;
       }
       if (info.isDefault) {
@@ -692,10 +729,10 @@ class DefinitionValidation {
           );
         } else defaults.set(from, index);
       }
-      const pair = `${from}>${to}`;
+      const pair = from * count + to;
       const other = pairs.get(pair);
       if (other !== undefined) {
-        this.problem(info.path, `duplicate edge ${names} (also edges[${other}])`);
+        this.problem(info.path, `duplicate edge ${names()} (also edges[${other}])`);
         return;
       }
       pairs.set(pair, index);
@@ -706,7 +743,7 @@ class DefinitionValidation {
   }
 
   private checkEdge(edge: JsonValue, index: number): EdgeInfo {
-    const path = childPath('edges', index);
+    const path = `edges[${index}]`;
     const info: EdgeInfo = { index, path, isDefault: false };
     if (!isObject(edge)) {
       this.problem(path, 'must be an object with from and to');
@@ -732,7 +769,7 @@ class DefinitionValidation {
   }
 
   private edgeEnd(edge: JsonObject, key: 'from' | 'to', path: string): number | undefined {
-    const endPath = childPath(path, key);
+    const endPath = `${path}.${key}`;
     if (!has(edge, key)) {
       this.problem(endPath, 'is required');
       return undefined;
@@ -936,16 +973,21 @@ class DefinitionValidation {
 
   /** Every string holding `${` inside `value`, iteratively; `value` is depth-bounded by the copy. */
   private checkTemplates(value: JsonValue, path: string, site: ExpressionSite): void {
-    const stack: Array<[JsonValue, string]> = [[value, path]];
+    // Paths are built only for containers and for strings that hold an expression.
+    const stack: Array<[JsonValue, string, string | number | undefined]> = [[value, path, undefined]];
     while (stack.length > 0) {
-      const [item, itemPath] = stack.pop() as [JsonValue, string];
+      const [item, parentPath, key] = stack.pop() as [JsonValue, string, string | number | undefined];
       if (typeof item === 'string') {
-        if (item.includes('${')) this.checkTemplate(item, itemPath, site);
-      } else if (Array.isArray(item)) {
-        for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], childPath(itemPath, i)]);
-      } else if (isObject(item)) {
-        const keys = Object.keys(item);
-        for (let i = keys.length - 1; i >= 0; i--) stack.push([item[keys[i]], childPath(itemPath, keys[i])]);
+        if (item.includes('${'))
+          this.checkTemplate(item, key === undefined ? parentPath : childPath(parentPath, key), site);
+      } else if (item !== null && typeof item === 'object') {
+        const itemPath = key === undefined ? parentPath : childPath(parentPath, key);
+        if (Array.isArray(item)) {
+          for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], itemPath, i]);
+        } else {
+          const keys = Object.keys(item);
+          for (let i = keys.length - 1; i >= 0; i--) stack.push([item[keys[i]], itemPath, keys[i]]);
+        }
       }
     }
   }
@@ -977,32 +1019,19 @@ class DefinitionValidation {
   }
 
   /** Parses and type-checks one expression; reports and returns undefined when it is broken. */
-  private parseExpression(expression: string, path: string, condition = false): ExpressionReference | undefined {
-    let reference: ExpressionReference;
-    let checked: { type?: string; error?: string };
-    try {
-      reference = analyzeExpression(expression);
-      checked = checkExpression(expression);
-    } catch (err) {
-      this.problem(path, errorMessage(err));
+  private parseExpression(expression: string, path: string, condition = false): ExpressionAnalysis | undefined {
+    const analysis = analyze(expression);
+    if (analysis.error !== undefined) {
+      this.problem(path, analysis.error);
       return undefined;
     }
-    if (checked.error !== undefined) {
-      this.problem(path, `${checked.error} in \`${expression}\``);
-      return undefined;
+    if (condition && analysis.type !== undefined && analysis.type !== 'bool' && analysis.type !== 'dyn') {
+      this.problem(path, `a condition must give a bool, \`${expression}\` gives ${analysis.type}`);
     }
-    if (condition && checked.type !== undefined && checked.type !== 'bool' && checked.type !== 'dyn') {
-      this.problem(path, `a condition must give a bool, \`${expression}\` gives ${checked.type}`);
-    }
-    return reference;
+    return analysis;
   }
 
-  private checkReferences(
-    reference: ExpressionReference,
-    expression: string,
-    path: string,
-    site: ExpressionSite,
-  ): void {
+  private checkReferences(reference: ExpressionAnalysis, expression: string, path: string, site: ExpressionSite): void {
     for (const root of reference.roots) {
       if ((SCOPE_ROOTS as readonly string[]).includes(root) || CEL_IDENTIFIERS.has(root)) continue;
       this.problem(path, `unknown name ${root} in \`${expression}\`: expressions start from ${SCOPE_ROOTS.join(', ')}`);
@@ -1010,7 +1039,7 @@ class DefinitionValidation {
     for (const name of reference.inputs) {
       if (!this.declaredInputs.has(name)) this.problem(path, `inputs.${name} is not a declared input`);
     }
-    if (site.kind !== 'outputs' && reference.dynamic.has('nodes')) {
+    if (site.kind !== 'outputs' && reference.dynamicNodes) {
       this.warn(path, `\`${expression}\` reads nodes by a computed key: whether they run before cannot be checked`);
     }
     if (!this.nodesKnown) return;
