@@ -72,7 +72,9 @@ function timeCompile(definition: Definition, reps = 5): number {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+  Runtime.install({
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
+  });
   const executable = await ensureTemporalCli();
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
       workflowBundle,
       activities: createPluginActivities({ registry }),
       maxConcurrentActivityTaskExecutions: 200,
+      sinks: { progress: { report: { fn: () => undefined } } },
     });
     const results = await worker.runUntil(async () => {
       const client = env.client;
@@ -103,14 +106,22 @@ async function main(): Promise<void> {
           run: { id, startedBy: 'bench', startedAt: new Date().toISOString() },
         };
         const started = performance.now();
-        await client.workflow.execute(INTERPRETER_WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId: `i-${id}`, args: [input] });
+        await client.workflow.execute(INTERPRETER_WORKFLOW_TYPE, {
+          taskQueue: TASK_QUEUE,
+          workflowId: `i-${id}`,
+          args: [input],
+        });
         return performance.now() - started;
       };
       const runBaseline = async (type: string, n: number): Promise<number> => {
         const plan = compilePlan(validateDefinition(chain(1), registry).definition!, registry);
         const options = activityOptions({ id: 'n0', type: 'builtin.noop' }, plan.activities.n0, 1);
         const started = performance.now();
-        await client.workflow.execute(type, { taskQueue: TASK_QUEUE, workflowId: `b-${randomUUID()}`, args: [n, options] });
+        await client.workflow.execute(type, {
+          taskQueue: TASK_QUEUE,
+          workflowId: `b-${randomUUID()}`,
+          args: [n, options],
+        });
         return performance.now() - started;
       };
 

@@ -14,7 +14,7 @@ import {
 import type { Definition } from '../workflows/definition/types';
 import { finalState, recordHistory, startInterpreter, waitForState } from './support/runs';
 import { createTestActivities } from './support/test-activities';
-import { testTemporal, uniqueTaskQueue, withWorker } from './support/temporal';
+import { recordingProgressSink, testTemporal, uniqueTaskQueue, withWorker } from './support/temporal';
 
 let client: Client;
 
@@ -96,10 +96,20 @@ describe('interpreter', () => {
       ],
     });
     const prod = await run(definition('prod'), { env: 'prod' });
-    expect(statuses(prod.state)).toMatchObject({ prod: 'SUCCEEDED', staging: 'SKIPPED', dev: 'SKIPPED', done: 'SUCCEEDED' });
+    expect(statuses(prod.state)).toMatchObject({
+      prod: 'SUCCEEDED',
+      staging: 'SKIPPED',
+      dev: 'SKIPPED',
+      done: 'SUCCEEDED',
+    });
     expect(prod.state.nodes.staging.skipReason).toBe('dead-path');
     const other = await run(definition('qa'), { env: 'qa' });
-    expect(statuses(other.state)).toMatchObject({ prod: 'SKIPPED', staging: 'SKIPPED', dev: 'SUCCEEDED', done: 'SUCCEEDED' });
+    expect(statuses(other.state)).toMatchObject({
+      prod: 'SKIPPED',
+      staging: 'SKIPPED',
+      dev: 'SUCCEEDED',
+      done: 'SUCCEEDED',
+    });
   });
 
   it('fails an exclusive gateway with no edge to take, naming the gateway', async () => {
@@ -118,35 +128,38 @@ describe('interpreter', () => {
   });
 
   it('fires every edge of a parallel gateway and every true edge (or the default) of an inclusive one', async () => {
-    const { state } = await run({
-      name: 'gateways',
-      inputs: { n: { type: 'integer', default: 5 } },
-      nodes: [
-        { id: 'par', type: 'gateway.parallel' },
-        { id: 'p1', type: 'builtin.noop' },
-        { id: 'p2', type: 'builtin.noop' },
-        { id: 'inc', type: 'gateway.inclusive' },
-        { id: 'big', type: 'builtin.noop' },
-        { id: 'odd', type: 'builtin.noop' },
-        { id: 'small', type: 'builtin.noop' },
-        { id: 'fallback', type: 'builtin.noop' },
-        { id: 'inc2', type: 'gateway.inclusive' },
-        { id: 'never', type: 'builtin.noop' },
-        { id: 'dflt', type: 'builtin.noop' },
-      ],
-      edges: [
-        { from: 'par', to: 'p1' },
-        { from: 'par', to: 'p2', when: 'false' },
-        { from: 'p1', to: 'inc' },
-        { from: 'inc', to: 'big', when: 'inputs.n > 3' },
-        { from: 'inc', to: 'odd', when: 'inputs.n % 2 == 1' },
-        { from: 'inc', to: 'small', when: 'inputs.n < 3' },
-        { from: 'inc', to: 'fallback', default: true },
-        { from: 'p2', to: 'inc2' },
-        { from: 'inc2', to: 'never', when: 'inputs.n > 100' },
-        { from: 'inc2', to: 'dflt', default: true },
-      ],
-    }, { n: 5 });
+    const { state } = await run(
+      {
+        name: 'gateways',
+        inputs: { n: { type: 'integer', default: 5 } },
+        nodes: [
+          { id: 'par', type: 'gateway.parallel' },
+          { id: 'p1', type: 'builtin.noop' },
+          { id: 'p2', type: 'builtin.noop' },
+          { id: 'inc', type: 'gateway.inclusive' },
+          { id: 'big', type: 'builtin.noop' },
+          { id: 'odd', type: 'builtin.noop' },
+          { id: 'small', type: 'builtin.noop' },
+          { id: 'fallback', type: 'builtin.noop' },
+          { id: 'inc2', type: 'gateway.inclusive' },
+          { id: 'never', type: 'builtin.noop' },
+          { id: 'dflt', type: 'builtin.noop' },
+        ],
+        edges: [
+          { from: 'par', to: 'p1' },
+          { from: 'par', to: 'p2', when: 'false' },
+          { from: 'p1', to: 'inc' },
+          { from: 'inc', to: 'big', when: 'inputs.n > 3' },
+          { from: 'inc', to: 'odd', when: 'inputs.n % 2 == 1' },
+          { from: 'inc', to: 'small', when: 'inputs.n < 3' },
+          { from: 'inc', to: 'fallback', default: true },
+          { from: 'p2', to: 'inc2' },
+          { from: 'inc2', to: 'never', when: 'inputs.n > 100' },
+          { from: 'inc2', to: 'dflt', default: true },
+        ],
+      },
+      { n: 5 },
+    );
     expect(state.status).toBe('SUCCEEDED');
     expect(statuses(state)).toMatchObject({
       p1: 'SUCCEEDED',
@@ -196,29 +209,36 @@ describe('interpreter', () => {
   });
 
   it('resolves expressions: typed whole values, interpolation, escapes, vars and run outputs', async () => {
-    const { state } = await run({
-      name: 'expressions',
-      inputs: { env: { type: 'string', default: 'dev' }, replicas: { type: 'integer', default: 2 } },
-      nodes: [
-        { id: 'build', type: 'builtin.noop', with: { body: { artifact: 'web-${inputs.env}.tgz', size: 3 } } },
-        { id: 'setv', type: 'vars.set', with: { target: "${inputs.env == 'prod' ? 'eu' : 'lab'}", count: '${inputs.replicas + 1}' } },
-        {
-          id: 'deploy',
-          type: 'builtin.noop',
-          with: {
-            replicas: '${vars.count * 2}',
-            url: 'https://deploy.local/${vars.target}?n=${inputs.replicas}',
-            script: 'echo $${HOME} ${nodes.build.output.body.artifact}',
-            list: '${[1, 2, nodes.build.output.body.size]}',
+    const { state } = await run(
+      {
+        name: 'expressions',
+        inputs: { env: { type: 'string', default: 'dev' }, replicas: { type: 'integer', default: 2 } },
+        nodes: [
+          { id: 'build', type: 'builtin.noop', with: { body: { artifact: 'web-${inputs.env}.tgz', size: 3 } } },
+          {
+            id: 'setv',
+            type: 'vars.set',
+            with: { target: "${inputs.env == 'prod' ? 'eu' : 'lab'}", count: '${inputs.replicas + 1}' },
           },
-        },
-      ],
-      edges: [
-        { from: 'build', to: 'setv' },
-        { from: 'setv', to: 'deploy' },
-      ],
-      outputs: { artifact: '${nodes.build.output.body.artifact}', replicas: '${nodes.deploy.output.replicas}' },
-    }, { env: 'dev', replicas: 2 });
+          {
+            id: 'deploy',
+            type: 'builtin.noop',
+            with: {
+              replicas: '${vars.count * 2}',
+              url: 'https://deploy.local/${vars.target}?n=${inputs.replicas}',
+              script: 'echo $${HOME} ${nodes.build.output.body.artifact}',
+              list: '${[1, 2, nodes.build.output.body.size]}',
+            },
+          },
+        ],
+        edges: [
+          { from: 'build', to: 'setv' },
+          { from: 'setv', to: 'deploy' },
+        ],
+        outputs: { artifact: '${nodes.build.output.body.artifact}', replicas: '${nodes.deploy.output.replicas}' },
+      },
+      { env: 'dev', replicas: 2 },
+    );
     expect(state.status).toBe('SUCCEEDED');
     expect(state.vars).toEqual({ target: 'lab', count: 3 });
     expect(state.nodes.deploy.input).toEqual({
@@ -248,8 +268,19 @@ describe('interpreter', () => {
     const { state } = await run({
       name: 'retries',
       nodes: [
-        { id: 'flaky', type: 'test.flaky', with: { failTimes: 2 }, retry: { maximumAttempts: 3, initialInterval: '50ms' } },
-        { id: 'doomed', type: 'test.flaky', with: { failTimes: 5 }, retry: { maximumAttempts: 2, initialInterval: '50ms' }, onFailure: 'skip' },
+        {
+          id: 'flaky',
+          type: 'test.flaky',
+          with: { failTimes: 2 },
+          retry: { maximumAttempts: 3, initialInterval: '50ms' },
+        },
+        {
+          id: 'doomed',
+          type: 'test.flaky',
+          with: { failTimes: 5 },
+          retry: { maximumAttempts: 2, initialInterval: '50ms' },
+          onFailure: 'skip',
+        },
         {
           id: 'bad',
           type: 'test.flaky',
@@ -394,7 +425,11 @@ describe('interpreter', () => {
       expect(retried.status).toMatch(/PENDING|RUNNING|SUCCEEDED/);
       const state = await finalState(handle);
       expect(state.status).toBe('SUCCEEDED');
-      expect(state.nodes.deploy).toMatchObject({ status: 'SUCCEEDED', executions: 2, input: { failTimes: 0, value: 'v2' } });
+      expect(state.nodes.deploy).toMatchObject({
+        status: 'SUCCEEDED',
+        executions: 2,
+        input: { failTimes: 0, value: 'v2' },
+      });
       expect(state.nodes.after.input).toEqual({ got: 'v2' });
       expect(test.executions.filter((e) => e.nodeId === 'deploy')).toHaveLength(2);
       await recordHistory(handle, 'manual-retry');
@@ -454,5 +489,37 @@ describe('interpreter', () => {
       expect((await finalState(retried)).nodes.flaky.attempts).toBe(3);
       await recordHistory(retried, 'retried');
     });
+  });
+
+  it('reports progress to its worker through a sink, without adding history events', async () => {
+    const taskQueue = uniqueTaskQueue('progress');
+    const test = createTestActivities();
+    const recording = recordingProgressSink();
+    await withWorker({ taskQueue, activities: test.activities, sinks: recording.sinks }, async () => {
+      const handle = await startInterpreter(client, taskQueue, {
+        name: 'progress',
+        nodes: [
+          { id: 'a', type: 'builtin.noop' },
+          { id: 'b', type: 'builtin.noop' },
+        ],
+        edges: [{ from: 'a', to: 'b' }],
+      });
+      expect((await finalState(handle)).status).toBe('SUCCEEDED');
+      const history = await handle.fetchHistory();
+      const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes);
+      expect(scheduled.map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name)).toEqual([
+        'builtin.noop',
+        'builtin.noop',
+      ]);
+      expect(history.events!.filter((e) => e.markerRecordedEventAttributes)).toHaveLength(0);
+    });
+    const { reports } = recording;
+    expect(reports[0].full).toBe(true);
+    expect(reports[0].nodes.map((n) => n.id)).toEqual(['a', 'b']);
+    const transitions = reports.flatMap((r) => r.nodes.map((n) => `${n.id}:${n.status}`));
+    expect(transitions).toEqual(expect.arrayContaining(['a:RUNNING', 'a:SUCCEEDED', 'b:RUNNING', 'b:SUCCEEDED']));
+    expect(transitions.indexOf('a:SUCCEEDED')).toBeLessThan(transitions.indexOf('b:RUNNING'));
+    expect(reports.at(-1)!.run.status).toBe('SUCCEEDED');
+    expect(reports.at(-1)!.run.endedAt).toBeDefined();
   });
 });

@@ -10,7 +10,9 @@ import { Worker } from '@temporalio/worker';
 import { testWorkflowBundle } from './support/temporal';
 
 const dir = join(__dirname, 'histories');
-const files = readdirSync(dir).filter((file) => file.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
 
 function load(file: string) {
   return historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
@@ -18,7 +20,9 @@ function load(file: string) {
 
 describe('replay of recorded interpreter histories', () => {
   it('has a corpus to replay', () => {
-    expect(files).toEqual(expect.arrayContaining(['manual-retry.json', 'parallel.json', 'paused-and-resumed.json', 'retried.json']));
+    expect(files).toEqual(
+      expect.arrayContaining(['manual-retry.json', 'parallel.json', 'paused-and-resumed.json', 'retried.json']),
+    );
   });
 
   it.each(files)('replays %s deterministically', async (file) => {

@@ -2,7 +2,7 @@
  * The interpreter workflow's public contract: its input, its state, and the signals,
  * updates and query that steer it. Clients (CLI, API) import this file; it holds no logic.
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import type { Definition, JsonObject, JsonValue } from './definition/types';
 
 /** The workflow type that executes every definition. */
@@ -149,4 +149,25 @@ export interface PluginActivityInput {
 export interface PluginActivityResult {
   output: JsonValue;
   attempt: number;
+}
+
+/** What changed in a run since the last report: the run's status and the nodes whose state changed. */
+export interface ProgressReport {
+  runId: string;
+  workflowId: string;
+  /** True when `nodes` holds every node (first report of a worker, e.g. after a crash and replay). */
+  full: boolean;
+  run: Omit<RunState, 'nodes'>;
+  nodes: NodeState[];
+}
+
+/**
+ * Fire-and-forget progress from the interpreter to the worker hosting it (a workflow sink: no
+ * history events, not called during replay). The worker persists reports in batches; the
+ * reconciler repairs anything a crash lost.
+ */
+export interface ProgressSinks extends Sinks {
+  progress: {
+    report(report: ProgressReport): void;
+  };
 }

@@ -94,8 +94,16 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
   if (process.env.RECORD_HISTORIES !== '1') return;
   const { runId } = await handle.describe();
   const json = execFileSync(findTemporalCli()!, [
-    'workflow', 'show', '--workflow-id', handle.workflowId, '--run-id', runId,
-    '--address', process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS!, '--output', 'json',
+    'workflow',
+    'show',
+    '--workflow-id',
+    handle.workflowId,
+    '--run-id',
+    runId,
+    '--address',
+    process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS!,
+    '--output',
+    'json',
   ]);
   const dir = join(__dirname, '..', 'histories');
   mkdirSync(dir, { recursive: true });

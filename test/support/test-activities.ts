@@ -31,7 +31,8 @@ export function createTestActivities() {
       arrivals.set(name, (arrivals.get(name) ?? 0) + 1);
       const deadline = Date.now() + 10_000;
       while ((arrivals.get(name) ?? 0) < parties) {
-        if (Date.now() > deadline) throw ApplicationFailure.nonRetryable(`barrier ${name} never filled`, 'BarrierTimeout');
+        if (Date.now() > deadline)
+          throw ApplicationFailure.nonRetryable(`barrier ${name} never filled`, 'BarrierTimeout');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       return { arrived: arrivals.get(name)! };

@@ -176,12 +176,13 @@ function cacheFor(catalog: PluginCatalog): SchemaCache {
 function compileSchema(
   cache: SchemaCache,
   key: string,
-  schema: JsonSchema,
+  getSchema: () => JsonSchema,
 ): { validate?: ValidateFunction; error?: string } {
   const cached = cache.validators.get(key);
   if (cached) return cached;
   let compiled: { validate?: ValidateFunction; error?: string };
   try {
+    const schema = getSchema();
     if (!isObject(schema) && typeof schema !== 'boolean') throw new Error('the schema is not an object');
     const dialect = isObject(schema) && typeof schema.$schema === 'string' ? schema.$schema : '';
     let ajv: Ajv | Ajv2020;
@@ -908,18 +909,15 @@ class DefinitionValidation {
   // ---- plugin and built-in inputs --------------------------------------------------------------
 
   private checkNodeInputs(): void {
+    const cache = cacheFor(this.catalog);
     for (const node of this.nodes) {
       if (node.kind === 'plugin' && node.plugin) {
         const plugin = node.plugin;
-        const cache = cacheFor(this.catalog);
-        this.checkAgainstSchema(
-          node,
-          compileSchema(cache, `${plugin.type}@${plugin.version}`, plugin.inputSchema),
-          plugin.type,
-        );
+        const compiled = compileSchema(cache, `${plugin.type}@${plugin.version}`, () => plugin.inputSchema);
+        this.checkAgainstSchema(node, compiled, plugin.type);
       } else if (node.kind === 'builtin' && node.type && isBuiltinNodeType(node.type)) {
         const type = node.type;
-        this.checkAgainstSchema(node, compileSchema(builtinCache, type, BUILTIN_INPUT_SCHEMAS[type]), type);
+        this.checkAgainstSchema(node, compileSchema(builtinCache, type, () => BUILTIN_INPUT_SCHEMAS[type]), type);
         if (type === 'timer.sleep') {
           const given = ['duration', 'until'].filter((key) => node.with && has(node.with, key));
           if (given.length !== 1) {

@@ -14,6 +14,7 @@ import {
   skipNodeUpdate,
   stateQuery,
   type InterpreterInput,
+  type ProgressSinks,
   type RunState,
   type RunStatus,
 } from '../contract';
@@ -28,6 +29,27 @@ export async function interpreter(input: InterpreterInput): Promise<RunState> {
   const scopes = new Map<string, wf.CancellationScope>();
   const inflight = new Set<Promise<void>>();
   let cancelRequest: { by: string; reason?: string } | undefined;
+
+  // Progress goes to the worker through a sink, batched per activation: no history events.
+  const { progress } = wf.proxySinks<ProgressSinks>();
+  const { workflowId } = wf.workflowInfo();
+  let reportQueued = false;
+  let reportedFully = false;
+  const flushProgress = (): void => {
+    reportQueued = false;
+    const full = !reportedFully;
+    const changed = machine.takeChanges();
+    // The first report a worker sends live carries every node (after a crash, replay rebuilt them silently).
+    if (!wf.workflowInfo().unsafe.isReplaying) reportedFully = true;
+    const { nodes, ...run } = machine.snapshot();
+    progress.report({ runId: input.run.id, workflowId, full, run, nodes: full ? Object.values(nodes) : changed });
+  };
+  machine.onChange = () => {
+    if (reportQueued) return;
+    reportQueued = true;
+    void Promise.resolve().then(flushProgress);
+  };
+  machine.onChange();
 
   wf.setHandler(stateQuery, () => machine.snapshot());
   wf.setHandler(pauseSignal, (op) => machine.pause(op?.by ?? 'unknown', now()));

@@ -78,6 +78,9 @@ export class RunMachine {
   private settled = 0;
   private running = 0;
   private waiting = 0;
+  private readonly changed = new Set<string>();
+  /** Called whenever something reportable changes (the workflow batches reports per activation). */
+  onChange: () => void = () => {};
 
   constructor(private readonly input: InterpreterInput) {
     const { definition } = input.plan;
@@ -131,6 +134,13 @@ export class RunMachine {
   /** Nodes the scheduler may start now (none while paused or ended). */
   get canLaunch(): boolean {
     return !this.terminal && !this.paused && this.ready.length > 0;
+  }
+
+  /** Node states changed since the last call, and clears the list. */
+  takeChanges(): NodeState[] {
+    const nodes = [...this.changed].map((id) => this.nodes[id]);
+    this.changed.clear();
+    return nodes;
   }
 
   snapshot(): RunState {
@@ -200,7 +210,12 @@ export class RunMachine {
       this.failNode(id, errorOf(err), now);
       return;
     }
-    if (this.graph.byId.get(id)!.type === 'vars.set' && output && typeof output === 'object' && !Array.isArray(output)) {
+    if (
+      this.graph.byId.get(id)!.type === 'vars.set' &&
+      output &&
+      typeof output === 'object' &&
+      !Array.isArray(output)
+    ) {
       Object.assign(this.vars, output);
       this.scope.vars = toCel(this.vars);
     }
@@ -260,7 +275,10 @@ export class RunMachine {
 
   validateRetry(request: RetryNodeRequest): void {
     this.waitingNode(request.nodeId, 'retry');
-    if (request.with !== undefined && (request.with === null || typeof request.with !== 'object' || Array.isArray(request.with))) {
+    if (
+      request.with !== undefined &&
+      (request.with === null || typeof request.with !== 'object' || Array.isArray(request.with))
+    ) {
       throw new InvalidOperationError('retry: `with` must be an object');
     }
   }
@@ -269,7 +287,8 @@ export class RunMachine {
   retry(request: RetryNodeRequest): NodeState {
     this.validateRetry(request);
     const state = this.nodes[request.nodeId];
-    if (request.with) this.overrides.set(request.nodeId, { ...(this.overrides.get(request.nodeId) ?? {}), ...request.with });
+    if (request.with)
+      this.overrides.set(request.nodeId, { ...(this.overrides.get(request.nodeId) ?? {}), ...request.with });
     delete state.waitingFor;
     this.waiting -= 1;
     this.setStatus(request.nodeId, 'PENDING');
@@ -298,6 +317,7 @@ export class RunMachine {
   pause(by: string, now: string): void {
     if (this.terminal || this.paused) return;
     this.paused = { by, at: now };
+    this.onChange();
   }
 
   validateResume(): void {
@@ -306,6 +326,7 @@ export class RunMachine {
 
   resume(): void {
     delete this.paused;
+    this.onChange();
   }
 
   // ---- ending ---------------------------------------------------------------------------
@@ -341,6 +362,7 @@ export class RunMachine {
     this.endedAt = now;
     delete this.paused;
     if (error) this.error = error;
+    this.onChange();
   }
 
   // ---- graph ----------------------------------------------------------------------------
@@ -351,6 +373,8 @@ export class RunMachine {
     if (status === 'RUNNING') this.running += 1;
     state.status = status;
     this.celNodes[id].status = status;
+    this.changed.add(id);
+    this.onChange();
   }
 
   private skip(id: string, reason: SkipReason): void {
