@@ -29,6 +29,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import type { ReadinessCheck } from './health/readiness.service';
+import { PluginsCatalogModule } from './plugins-catalog/plugins-catalog.module';
 import { ProjectsModule } from './projects/projects.module';
 import { UsersModule } from './users/users.module';
 
@@ -78,6 +79,7 @@ export class AppModule implements NestModule {
         UsersModule,
         AuthModule,
         ProjectsModule,
+        PluginsCatalogModule,
         HealthModule.forRoot(options.readinessChecks),
         ...(options.imports ?? []),
       ],
