@@ -11,7 +11,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { NODE_STATUSES, type NodeStatus } from '../../workflows/contract';
-import type { JsonValue } from '../../workflows/definition/types';
+import type { JsonObject, JsonValue } from '../../workflows/definition/types';
 import { sqlValues, TIMESTAMP } from '../database/column-types';
 import { Run } from './run.entity';
 
@@ -38,12 +38,28 @@ export class NodeRun {
   @Column({ type: 'varchar', length: 128 })
   nodeType!: string;
 
+  /** The node's display name, when the definition gives one. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  name!: string | null;
+
   @Column({ type: 'varchar', length: 16, default: 'PENDING' })
   status!: NodeStatus;
 
   /** Attempts across Temporal retries and operator retries. */
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
+
+  /** How many times the node was started: 1 plus operator retries. */
+  @Column({ type: 'integer', default: 0 })
+  executions!: number;
+
+  /** Why a SKIPPED node was skipped: `dead-path`, `on-failure`, `operator`. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  skipReason!: string | null;
+
+  /** Who the node waits for while WAITING: `operator` (a manual failure) or `approval`. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  waitingFor!: string | null;
 
   @Column({ type: TIMESTAMP, nullable: true })
   startedAt!: Date | null;
@@ -63,6 +79,13 @@ export class NodeRun {
 
   @Column({ type: 'text', nullable: true })
   errorMessage!: string | null;
+
+  /**
+   * The rest of the interpreter's node state that has no column of its own (`reused`,
+   * `approval`, `breakpoint`...), as reported.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  details!: JsonObject | null;
 
   @CreateDateColumn({ type: TIMESTAMP })
   createdAt!: Date;

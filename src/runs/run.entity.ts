@@ -22,7 +22,11 @@ import { Template } from '../templates/template.entity';
  * `startRun` idempotent per project (same request id: same run).
  */
 @Entity('runs')
-@Index('IDX_runs_project_created', ['projectId', 'createdAt'])
+// Newest first per project, with the id as tie-breaker: the `runs` query's keyset pagination
+// (the migration makes created_at and id DESC).
+@Index('IDX_runs_project_created_id', ['projectId', 'createdAt', 'id'])
+// What the reconciler scans: the runs not finished yet.
+@Index('IDX_runs_active', ['createdAt'], { where: `"status" IN ('PENDING', 'RUNNING', 'PAUSED', 'WAITING')` })
 @Index('IDX_runs_project_template_status', ['projectId', 'templateId', 'status'])
 @Index('UQ_runs_project_request', ['projectId', 'requestId'], { unique: true })
 @Check('CHK_runs_status', `"status" IN (${sqlValues(RUN_STATUSES)})`)
@@ -78,6 +82,14 @@ export class Run {
   /** Why the run failed (`{ type, message }`), when it did. */
   @Column({ type: 'jsonb', nullable: true })
   error!: JsonValue | null;
+
+  /** Who paused the run and when (and at which breakpoint), while it is paused. */
+  @Column({ type: 'jsonb', nullable: true })
+  paused!: { by: string; at: string; nodeId?: string } | null;
+
+  /** Why nothing moves right now (`RunState.waitingOn`): approvals, operators, a pause. */
+  @Column({ type: 'jsonb', nullable: true })
+  waitingOn!: JsonValue | null;
 
   /** Principal label of who started it (`principalLabel`), or `schedule:<id>`. */
   @Column({ type: 'varchar', length: 200 })

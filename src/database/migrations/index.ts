@@ -1,6 +1,7 @@
 import { Foundation1795222400415 } from './1795222400415-Foundation';
 import { ImmutableRecords1795222404243 } from './1795222404243-ImmutableRecords';
 import { TemplateArchive1795223037044 } from './1795223037044-TemplateArchive';
+import { RunProgress1795223235436 } from './1795223235436-RunProgress';
 
 /**
  * Every migration, oldest first. After `migration:generate` (see `../cli-data-source.ts`), add the
@@ -10,4 +11,5 @@ export const MIGRATIONS: Array<new () => unknown> = [
   Foundation1795222400415,
   ImmutableRecords1795222404243,
   TemplateArchive1795223037044,
+  RunProgress1795223235436,
 ];
