@@ -6,6 +6,10 @@ import { childPath, copyJsonValue } from './problems';
 import type { Problem } from './problems';
 import type { Definition, InputDefinition, JsonObject, JsonValue } from './types';
 
+// Built-ins captured once: reads of globals are slow inside vm contexts (Jest, workflow sandboxes).
+const { keys: objectKeys, hasOwn } = Object;
+const { isArray } = Array;
+
 /** The `type`s an input may declare. */
 export const INPUT_TYPES = ['string', 'integer', 'number', 'boolean', 'object', 'array'] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
@@ -44,7 +48,7 @@ export function isInputType(type: unknown): type is InputType {
 }
 
 function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !isArray(value);
 }
 
 /** Whether `value` has the JSON type `type`; integers are numbers too. */
@@ -61,7 +65,7 @@ export function matchesInputType(type: InputType, value: JsonValue): boolean {
     case 'object':
       return isJsonObject(value);
     case 'array':
-      return Array.isArray(value);
+      return isArray(value);
   }
 }
 
@@ -72,18 +76,18 @@ export function jsonEquals(a: JsonValue, b: JsonValue): boolean {
     const [x, y] = pending.pop() as [JsonValue, JsonValue];
     if (x === y) continue;
     if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
-    if (Array.isArray(x) !== Array.isArray(y)) return false;
-    if (Array.isArray(x) && Array.isArray(y)) {
+    if (isArray(x) !== isArray(y)) return false;
+    if (isArray(x) && isArray(y)) {
       if (x.length !== y.length) return false;
       x.forEach((item, i) => pending.push([item, y[i]]));
       continue;
     }
     const xo = x as JsonObject;
     const yo = y as JsonObject;
-    const keys = Object.keys(xo);
-    if (keys.length !== Object.keys(yo).length) return false;
+    const keys = objectKeys(xo);
+    if (keys.length !== objectKeys(yo).length) return false;
     for (const key of keys) {
-      if (!Object.prototype.hasOwnProperty.call(yo, key)) return false;
+      if (!hasOwn(yo, key)) return false;
       pending.push([xo[key], yo[key]]);
     }
   }
@@ -121,7 +125,7 @@ export function inputPattern(declaration: InputDefinition): RegExp | undefined {
 export function checkInputValue(declaration: InputDefinition, value: JsonValue): string | undefined {
   const type = declaration.type;
   if (isInputType(type) && !matchesInputType(type, value)) return `must be ${type}`;
-  if (Array.isArray(declaration.enum) && !declaration.enum.some((allowed) => jsonEquals(allowed, value))) {
+  if (isArray(declaration.enum) && !declaration.enum.some((allowed) => jsonEquals(allowed, value))) {
     return `must be one of: ${declaration.enum.map(show).join(', ')}`;
   }
   if (typeof value === 'number') {
@@ -143,7 +147,7 @@ export function checkInputValue(declaration: InputDefinition, value: JsonValue):
     const pattern = inputPattern(declaration);
     if (pattern && !pattern.test(value)) return `must match pattern ${declaration.pattern as string}`;
   }
-  if (Array.isArray(value)) {
+  if (isArray(value)) {
     const minItems = numberKeyword(declaration, 'minItems');
     const maxItems = numberKeyword(declaration, 'maxItems');
     if (minItems !== undefined && value.length < minItems) return `must have at least ${minItems} items`;
@@ -208,16 +212,16 @@ export function validateRunInputs(
 ): RunInputsResult {
   const problems: Problem[] = [];
   const declarations: Record<string, InputDefinition> = isJsonObject(definition.inputs) ? definition.inputs : {};
-  const has = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
+  const has = (object: object, key: string): boolean => hasOwn(object, key);
   const supplied: unknown = given ?? {};
-  if (typeof supplied !== 'object' || Array.isArray(supplied)) {
+  if (typeof supplied !== 'object' || isArray(supplied)) {
     return { problems: [{ path: 'inputs', message: 'must be an object of input values' }] };
   }
   const copied = copyJsonValue(supplied, 'inputs', problems);
   if (!isJsonObject(copied)) return { problems };
 
-  const declaredNames = Object.keys(declarations);
-  for (const name of Object.keys(copied)) {
+  const declaredNames = objectKeys(declarations);
+  for (const name of objectKeys(copied)) {
     if (!has(declarations, name)) {
       const known = declaredNames.length > 0 ? ` (declared: ${declaredNames.join(', ')})` : ' (none declared)';
       problems.push({ path: childPath('inputs', name), message: `unknown input${known}` });
