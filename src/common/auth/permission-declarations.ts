@@ -45,7 +45,8 @@ export function collectEndpoints(
   });
   for (const wrapper of discovery.getProviders()) {
     for (const { className, name, method } of methodsOf(wrapper, scanner)) {
-      if (Reflect.getMetadata(RESOLVER_NAME_METADATA, method) === undefined) continue;
+      // The name's value may be undefined (`@Query()` without a name); its presence marks a resolver.
+      if (!Reflect.hasOwnMetadata(RESOLVER_NAME_METADATA, method)) continue;
       const kind: Endpoint['kind'] = Reflect.getMetadata(RESOLVER_PROPERTY_METADATA, method)
         ? 'ResolveField'
         : (Reflect.getMetadata(RESOLVER_TYPE_METADATA, method) as Endpoint['kind']);
