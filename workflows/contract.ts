@@ -62,6 +62,11 @@ export interface InterpreterInput {
   /** Run inputs, already validated with defaults applied. */
   inputs: JsonObject;
   run: RunInfo;
+  /**
+   * Outputs to reuse instead of executing (a rerun from chosen nodes): these nodes succeed at
+   * once with the recorded output and say so (`reused: true`).
+   */
+  reuse?: Record<string, JsonValue>;
 }
 
 export interface NodeError {
@@ -70,6 +75,40 @@ export interface NodeError {
 }
 
 export type SkipReason = 'dead-path' | 'on-failure' | 'operator';
+
+/** An approval node's settings (its resolved `with`). */
+export interface ApprovalSpec {
+  /** What the approver is asked. */
+  message?: string;
+  /** Who may decide; anyone with the operator role (checked by the API) when absent. */
+  approvers?: { users?: string[]; roles?: string[] };
+  /** A duration after which `defaultDecision` applies. */
+  deadline?: string;
+  /** What the deadline decides; `reject` when absent. */
+  defaultDecision?: 'approve' | 'reject';
+  /** The person who started the run may not decide. */
+  forbidStarter?: boolean;
+  /** A JSON Schema for values the approver fills in (validated by the API); they become the output. */
+  form?: JsonObject;
+}
+
+/** What an approval node knows: its settings, its deadline and, once made, the decision. */
+export interface ApprovalState extends ApprovalSpec {
+  requestedAt: string;
+  deadlineAt?: string;
+  decision?: 'approve' | 'reject';
+  decidedBy?: string;
+  decidedAt?: string;
+  comment?: string;
+  values?: JsonObject;
+}
+
+/** Why nothing moves: one entry per reason, for `run.waitingOn`. */
+export interface WaitingReason {
+  kind: 'approval' | 'operator' | 'paused' | 'breakpoint';
+  nodeId?: string;
+  message: string;
+}
 
 /** Everything known about one node of a run. */
 export interface NodeState {
@@ -89,8 +128,14 @@ export interface NodeState {
   output?: JsonValue;
   error?: NodeError;
   skipReason?: SkipReason;
-  /** Set while the node needs a person: a `manual` failure waits for retry or skip. */
-  waitingFor?: 'operator';
+  /** Set while the node needs a person: a `manual` failure waits for retry or skip, an approval for a decision. */
+  waitingFor?: 'operator' | 'approval';
+  /** The output was reused from an earlier run, not produced by executing the node. */
+  reused?: boolean;
+  /** Approval nodes: settings, deadline and decision. */
+  approval?: ApprovalState;
+  /** The run pauses before this node starts. */
+  breakpoint?: boolean;
 }
 
 export interface RunState {
@@ -101,7 +146,9 @@ export interface RunState {
   outputs?: JsonObject;
   /** Why the run failed or was cancelled. */
   error?: NodeError;
-  paused?: { by: string; at: string };
+  paused?: { by: string; at: string; nodeId?: string };
+  /** Why nothing moves right now (empty while the run makes progress on its own). */
+  waitingOn: WaitingReason[];
   startedAt: string;
   endedAt?: string;
 }
@@ -123,11 +170,36 @@ export interface RetryNodeRequest extends OperatorRef {
 
 export interface SkipNodeRequest extends OperatorRef {
   nodeId: string;
+  /** For a failed gateway: the target of the one outgoing edge to take. */
+  takeEdgeTo?: string;
+}
+
+export interface DecisionRequest extends OperatorRef {
+  nodeId: string;
+  /** The decider's roles in the project, as the API established them (approvers.roles checks these). */
+  roles?: string[];
+  comment?: string;
+  /** Form values, already validated against the node's form schema by the API. */
+  values?: JsonObject;
+}
+
+export interface ForceFailRequest extends OperatorRef {
+  nodeId: string;
+  reason?: string;
+}
+
+export interface BreakpointRequest extends OperatorRef {
+  nodeId: string;
 }
 
 /** Validated updates: a request that does not fit the state is rejected and changes nothing. */
 export const retryNodeUpdate = defineUpdate<NodeState, [RetryNodeRequest]>('retryNode');
 export const skipNodeUpdate = defineUpdate<NodeState, [SkipNodeRequest]>('skipNode');
+export const approveNodeUpdate = defineUpdate<NodeState, [DecisionRequest]>('approveNode');
+export const rejectNodeUpdate = defineUpdate<NodeState, [DecisionRequest]>('rejectNode');
+export const forceFailNodeUpdate = defineUpdate<NodeState, [ForceFailRequest]>('forceFailNode');
+export const pauseAtNodeUpdate = defineUpdate<NodeState, [BreakpointRequest]>('pauseAtNode');
+export const clearBreakpointUpdate = defineUpdate<NodeState, [BreakpointRequest]>('clearBreakpoint');
 
 export const stateQuery = defineQuery<RunState>('state');
 

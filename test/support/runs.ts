@@ -12,7 +12,13 @@ import {
   type ExecutionPlan,
   type RunState,
 } from '../../workflows/contract';
-import { isBuiltinNodeType, isGatewayType, type Definition, type JsonObject } from '../../workflows/definition/types';
+import {
+  isBuiltinNodeType,
+  isGatewayType,
+  type Definition,
+  type JsonObject,
+  type JsonValue,
+} from '../../workflows/definition/types';
 import { parseDuration } from '../../workflows/definition/duration';
 import { findTemporalCli } from '../../src/temporal/cli-binary';
 
@@ -48,12 +54,20 @@ export async function startInterpreter(
   definition: Definition,
   inputs: JsonObject = {},
   plan: ExecutionPlan = testPlan(definition),
+  reuse?: Record<string, JsonValue>,
 ): Promise<WorkflowHandle<typeof interpreter>> {
   const runId = randomUUID();
   return client.workflow.start<typeof interpreter>(INTERPRETER_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: `${definition.name}-${runId.slice(0, 8)}`,
-    args: [{ plan, inputs, run: { id: runId, startedBy: 'jest', startedAt: new Date().toISOString() } }],
+    args: [
+      {
+        plan,
+        inputs,
+        run: { id: runId, startedBy: 'jest', startedAt: new Date().toISOString() },
+        ...(reuse ? { reuse } : {}),
+      },
+    ],
   });
 }
 

@@ -5,7 +5,12 @@
  */
 import * as wf from '@temporalio/workflow';
 import {
+  approveNodeUpdate,
   cancelSignal,
+  clearBreakpointUpdate,
+  forceFailNodeUpdate,
+  pauseAtNodeUpdate,
+  rejectNodeUpdate,
   pauseSignal,
   resumeSignal,
   retryNodeUpdate,
@@ -63,6 +68,27 @@ export async function interpreter(input: InterpreterInput): Promise<RunState> {
   wf.setHandler(skipNodeUpdate, (request) => machine.skipByOperator(request), {
     validator: (request) => machine.validateSkip(request),
   });
+  wf.setHandler(approveNodeUpdate, (request) => machine.decide(request, 'approve', now()), {
+    validator: (request) => machine.validateDecision(request),
+  });
+  wf.setHandler(rejectNodeUpdate, (request) => machine.decide(request, 'reject', now()), {
+    validator: (request) => machine.validateDecision(request),
+  });
+  wf.setHandler(
+    forceFailNodeUpdate,
+    (request) => {
+      const state = machine.forceFail(request, now());
+      scopes.get(request.nodeId)?.cancel();
+      return state;
+    },
+    { validator: (request) => machine.validateForceFail(request) },
+  );
+  wf.setHandler(pauseAtNodeUpdate, (request) => machine.setBreakpoint(request), {
+    validator: (request) => machine.validateBreakpoint(request),
+  });
+  wf.setHandler(clearBreakpointUpdate, (request) => machine.clearBreakpoint(request), {
+    validator: (request) => machine.validateClearBreakpoint(request),
+  });
 
   const tracksStatus = wf.workflowInfo().typedSearchAttributes.get(SA_RUN_STATUS) !== undefined;
   let reportedStatus: RunStatus | undefined;
@@ -73,10 +99,14 @@ export async function interpreter(input: InterpreterInput): Promise<RunState> {
     wf.upsertSearchAttributes([{ key: SA_RUN_STATUS, value: status }]);
   };
 
-  const settle = (id: string, outcome: Promise<NodeOutcome>): Promise<void> =>
+  // A node forced to fail and retried at once has a newer execution: results of older ones are ignored.
+  const settle = (id: string, execution: number, outcome: Promise<NodeOutcome>): Promise<void> =>
     outcome.then(
-      ({ output, attempts }) => machine.succeedNode(id, output, attempts, now()),
+      ({ output, attempts }) => {
+        if (machine.nodes[id].executions === execution) machine.succeedNode(id, output, attempts, now());
+      },
       (err: unknown) => {
+        if (machine.nodes[id].executions !== execution) return;
         if (wf.isCancellation(err)) machine.cancelNode(id, now());
         else if (err instanceof NodeFailure) machine.failNode(id, err.error, now(), err.attempts);
         else machine.failNode(id, errorOf(err), now(), 1);
@@ -88,9 +118,10 @@ export async function interpreter(input: InterpreterInput): Promise<RunState> {
     scopes.set(node.id, scope);
     const done: Promise<void> = settle(
       node.id,
-      scope.run(() => executeNode(input, node, resolved, execution)),
+      execution,
+      scope.run(() => executeNode({ input, machine }, node, resolved, execution)),
     ).finally(() => {
-      scopes.delete(node.id);
+      if (scopes.get(node.id) === scope) scopes.delete(node.id);
       inflight.delete(done);
     });
     inflight.add(done);

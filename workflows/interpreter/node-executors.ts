@@ -6,6 +6,7 @@ import {
   ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
+  condition,
   isCancellation,
   proxyActivities,
   sleep,
@@ -14,7 +15,21 @@ import {
 } from '@temporalio/workflow';
 import { parseDuration } from '../definition/duration';
 import { isGatewayType, type JsonValue, type NodeDefinition } from '../definition/types';
-import type { ActivityPlan, InterpreterInput, NodeError, PluginActivityInput, PluginActivityResult } from '../contract';
+import type {
+  ActivityPlan,
+  ApprovalSpec,
+  InterpreterInput,
+  NodeError,
+  PluginActivityInput,
+  PluginActivityResult,
+} from '../contract';
+import type { RunMachine } from './run-machine';
+
+/** What an executor may use besides the node: the run's input and its state machine. */
+export interface ExecutionContext {
+  input: InterpreterInput;
+  machine: RunMachine;
+}
 
 export interface NodeOutcome {
   output: JsonValue;
@@ -143,9 +158,46 @@ async function runTimer(node: NodeDefinition, resolved: JsonValue): Promise<Node
   return { output: { until: new Date().toISOString() }, attempts: 1 };
 }
 
+/**
+ * Waits for approveNode/rejectNode (recorded in the machine by the update handlers), or for the
+ * deadline and its default decision. A rejection fails the node, so its onFailure applies.
+ */
+async function runApproval(ctx: ExecutionContext, node: NodeDefinition, resolved: JsonValue): Promise<NodeOutcome> {
+  const spec = (resolved ?? {}) as ApprovalSpec;
+  const deadlineMs = spec.deadline !== undefined ? parseDuration(spec.deadline) : undefined;
+  const now = new Date().toISOString();
+  const deadlineAt = deadlineMs !== undefined ? new Date(Date.now() + deadlineMs).toISOString() : undefined;
+  ctx.machine.awaitApproval(node.id, spec, now, deadlineAt);
+  const state = ctx.machine.nodes[node.id];
+  const settled = (): boolean => state.approval?.decision !== undefined || state.status !== 'WAITING';
+  if (deadlineMs === undefined) {
+    await condition(settled);
+  } else if (!(await condition(settled, deadlineMs, { summary: `deadline of ${summaryFor(node)}` }))) {
+    ctx.machine.decideByDeadline(node.id, new Date().toISOString());
+  }
+  const approval = state.approval!;
+  if (approval.decision === 'approve') {
+    return {
+      output: {
+        decision: 'approve',
+        by: approval.decidedBy ?? null,
+        at: approval.decidedAt ?? null,
+        comment: approval.comment ?? null,
+        values: approval.values ?? {},
+      },
+      attempts: 1,
+    };
+  }
+  if (approval.decision === 'reject') {
+    const comment = approval.comment ? `: ${approval.comment}` : '';
+    throw new NodeFailure({ type: 'Rejected', message: `rejected by ${approval.decidedBy}${comment}` }, 1);
+  }
+  return { output: null, attempts: 1 };
+}
+
 /** Executes one node and returns its output; throws NodeFailure or a cancellation. */
 export async function executeNode(
-  input: InterpreterInput,
+  ctx: ExecutionContext,
   node: NodeDefinition,
   resolved: JsonValue,
   execution: number,
@@ -157,9 +209,10 @@ export async function executeNode(
     case 'vars.set':
       return { output: resolved, attempts: 1 };
     case 'approval':
+      return runApproval(ctx, node, resolved);
     case 'subflow':
       throw new NodeFailure({ type: 'UnsupportedNode', message: `${node.type} nodes are not supported yet` }, 1);
     default:
-      return runPluginNode(input, node, resolved, execution);
+      return runPluginNode(ctx.input, node, resolved, execution);
   }
 }

@@ -7,6 +7,10 @@ import { evaluateCondition, ExpressionError, resolveTemplate, toCel } from '../d
 import { isGatewayType } from '../definition/types';
 import type { JsonObject, JsonValue, NodeDefinition, OnFailure } from '../definition/types';
 import type {
+  ApprovalSpec,
+  BreakpointRequest,
+  DecisionRequest,
+  ForceFailRequest,
   InterpreterInput,
   NodeError,
   NodeState,
@@ -16,6 +20,7 @@ import type {
   RunStatus,
   SkipNodeRequest,
   SkipReason,
+  WaitingReason,
 } from '../contract';
 import { buildGraph, type Graph } from './graph';
 
@@ -64,7 +69,7 @@ export class RunMachine {
   readonly vars: JsonObject = {};
   outputs?: JsonObject;
   error?: NodeError;
-  paused?: { by: string; at: string };
+  paused?: RunState['paused'];
   endedAt?: string;
 
   private terminal?: RunStatus;
@@ -77,7 +82,9 @@ export class RunMachine {
   private readonly scope: Record<string, unknown>;
   private settled = 0;
   private running = 0;
-  private waiting = 0;
+  /** Nodes that need a person: manual failures and approvals. */
+  private readonly waiting = new Set<string>();
+  private readonly breakpoints = new Set<string>();
   private readonly changed = new Set<string>();
   /** Called whenever something reportable changes (the workflow batches reports per activation). */
   onChange: () => void = () => {};
@@ -114,7 +121,7 @@ export class RunMachine {
     if (this.terminal) return this.terminal;
     if (this.paused) return 'PAUSED';
     if (this.running > 0 || this.ready.length > 0) return 'RUNNING';
-    if (this.waiting > 0) return 'WAITING';
+    if (this.waiting.size > 0) return 'WAITING';
     return 'RUNNING';
   }
 
@@ -152,9 +159,48 @@ export class RunMachine {
       ...(this.outputs ? { outputs: this.outputs } : {}),
       ...(this.error ? { error: this.error } : {}),
       ...(this.paused ? { paused: this.paused } : {}),
+      waitingOn: this.waitingOn(),
       startedAt: this.input.run.startedAt,
       ...(this.endedAt ? { endedAt: this.endedAt } : {}),
     };
+  }
+
+  /** Why nothing moves: paused, breakpoints, manual failures and approvals waiting for a person. */
+  waitingOn(): WaitingReason[] {
+    const reasons: WaitingReason[] = [];
+    if (this.paused?.nodeId) {
+      reasons.push({
+        kind: 'breakpoint',
+        nodeId: this.paused.nodeId,
+        message: `paused at the breakpoint before node ${this.paused.nodeId}; resume to go on`,
+      });
+    } else if (this.paused) {
+      reasons.push({ kind: 'paused', message: `paused by ${this.paused.by} at ${this.paused.at}` });
+    }
+    for (const id of this.waiting) {
+      const state = this.nodes[id];
+      if (state.waitingFor === 'operator') {
+        const error = state.error ? ` (${state.error.type}: ${state.error.message})` : '';
+        reasons.push({
+          kind: 'operator',
+          nodeId: id,
+          message: `node ${id} failed${error} and waits for an operator to retry or skip it`,
+        });
+      } else if (state.approval) {
+        const { approvers, deadlineAt, defaultDecision } = state.approval;
+        const who = [
+          ...(approvers?.users ?? []).map((u) => `user ${u}`),
+          ...(approvers?.roles ?? []).map((r) => `role ${r}`),
+        ];
+        const deadline = deadlineAt ? ` until ${deadlineAt} (then: ${defaultDecision ?? 'reject'})` : '';
+        reasons.push({
+          kind: 'approval',
+          nodeId: id,
+          message: `approval ${id} waits for a decision by ${who.length ? who.join(' or ') : 'an operator'}${deadline}`,
+        });
+      }
+    }
+    return reasons;
   }
 
   // ---- scheduling -----------------------------------------------------------------------
@@ -165,9 +211,16 @@ export class RunMachine {
    */
   launchNext(now: string): NodeLaunch | undefined {
     while (this.canLaunch) {
-      const id = this.ready.shift()!;
+      const id = this.ready[0];
       const node = this.graph.byId.get(id)!;
       const state = this.nodes[id];
+      if (this.breakpoints.delete(id)) {
+        delete state.breakpoint;
+        this.paused = { by: 'breakpoint', at: now, nodeId: id };
+        this.onChange();
+        return undefined;
+      }
+      this.ready.shift();
       state.executions += 1;
       state.startedAt = now;
       delete state.endedAt;
@@ -183,6 +236,12 @@ export class RunMachine {
         continue;
       }
       state.input = input;
+      const reused = this.input.reuse?.[id];
+      if (reused !== undefined && state.executions === 1) {
+        state.reused = true;
+        this.succeedNode(id, reused, 0, now);
+        continue;
+      }
       return { node, input, execution: state.executions };
     }
     return undefined;
@@ -241,7 +300,7 @@ export class RunMachine {
     } else if (policy === 'manual') {
       this.setStatus(id, 'FAILED');
       state.waitingFor = 'operator';
-      this.waiting += 1;
+      this.waiting.add(id);
     } else {
       this.setStatus(id, 'FAILED');
       this.settled += 1;
@@ -250,10 +309,12 @@ export class RunMachine {
     return policy;
   }
 
-  /** A running node was cancelled (run cancelled or failed elsewhere). */
+  /** A running or waiting node was cancelled (run cancelled or failed elsewhere). */
   cancelNode(id: string, now: string): void {
     const state = this.nodes[id];
-    if (state.status !== 'RUNNING' && state.status !== 'PENDING') return;
+    if (state.status !== 'RUNNING' && state.status !== 'PENDING' && state.status !== 'WAITING') return;
+    this.waiting.delete(id);
+    delete state.waitingFor;
     state.endedAt = now;
     this.setStatus(id, 'CANCELLED');
     this.settled += 1;
@@ -270,6 +331,13 @@ export class RunMachine {
         `cannot ${operation} node "${nodeId}": it is ${state.status}, not waiting for an operator`,
       );
     }
+    return state;
+  }
+
+  private knownNode(nodeId: string, operation: string): NodeState {
+    if (this.terminal) throw new InvalidOperationError(`cannot ${operation}: the run is ${this.terminal}`);
+    const state = this.nodes[nodeId];
+    if (!state) throw new InvalidOperationError(`cannot ${operation}: no node "${nodeId}" in this run`);
     return state;
   }
 
@@ -290,23 +358,165 @@ export class RunMachine {
     if (request.with)
       this.overrides.set(request.nodeId, { ...(this.overrides.get(request.nodeId) ?? {}), ...request.with });
     delete state.waitingFor;
-    this.waiting -= 1;
+    this.waiting.delete(request.nodeId);
     this.setStatus(request.nodeId, 'PENDING');
     this.ready.push(request.nodeId);
     return state;
   }
 
+  /** A FAILED node waiting for an operator, or a WAITING approval, may be skipped. */
   validateSkip(request: SkipNodeRequest): void {
-    this.waitingNode(request.nodeId, 'skip');
+    const state = this.knownNode(request.nodeId, 'skip');
+    if (!this.waiting.has(request.nodeId)) {
+      throw new InvalidOperationError(
+        `cannot skip node "${request.nodeId}": it is ${state.status}, not failed or waiting for a person`,
+      );
+    }
+    if (request.takeEdgeTo !== undefined) {
+      const edge = this.graph.outgoing
+        .get(request.nodeId)!
+        .find((index) => this.graph.edges[index].to === request.takeEdgeTo);
+      if (edge === undefined) {
+        throw new InvalidOperationError(
+          `cannot skip node "${request.nodeId}": it has no edge to "${request.takeEdgeTo}"`,
+        );
+      }
+    }
   }
 
   skipByOperator(request: SkipNodeRequest): NodeState {
     this.validateSkip(request);
     const state = this.nodes[request.nodeId];
     delete state.waitingFor;
-    this.waiting -= 1;
-    this.skip(request.nodeId, 'operator');
+    this.waiting.delete(request.nodeId);
+    this.skip(request.nodeId, 'operator', request.takeEdgeTo);
     return state;
+  }
+
+  /** Marks an approval node WAITING for a decision. */
+  awaitApproval(id: string, spec: ApprovalSpec, now: string, deadlineAt?: string): void {
+    const state = this.nodes[id];
+    state.approval = { ...spec, requestedAt: now, ...(deadlineAt ? { deadlineAt } : {}) };
+    state.waitingFor = 'approval';
+    this.waiting.add(id);
+    this.setStatus(id, 'WAITING');
+  }
+
+  validateDecision(request: DecisionRequest): void {
+    const state = this.knownNode(request.nodeId, 'decide');
+    if (state.waitingFor !== 'approval' || !state.approval || state.approval.decision) {
+      throw new InvalidOperationError(
+        `cannot decide node "${request.nodeId}": it is ${state.status}, not an approval waiting for a decision`,
+      );
+    }
+    const by = request.by ?? 'unknown';
+    const { approvers, forbidStarter } = state.approval;
+    if (forbidStarter && by === this.input.run.startedBy) {
+      throw new InvalidOperationError(`${by} started this run and may not decide approval "${request.nodeId}"`);
+    }
+    const users = approvers?.users ?? [];
+    const roles = approvers?.roles ?? [];
+    if (users.length + roles.length > 0) {
+      const allowed = users.includes(by) || (request.roles ?? []).some((role) => roles.includes(role));
+      if (!allowed) {
+        const who = [...users.map((u) => `user ${u}`), ...roles.map((r) => `role ${r}`)].join(' or ');
+        throw new InvalidOperationError(`${by} may not decide approval "${request.nodeId}": it needs ${who}`);
+      }
+    }
+  }
+
+  /** Records a decision; the approval node's executor sees it and ends. */
+  decide(request: DecisionRequest, decision: 'approve' | 'reject', now: string): NodeState {
+    this.validateDecision(request);
+    this.recordDecision(request.nodeId, decision, request.by ?? 'unknown', now, request.comment, request.values);
+    return this.nodes[request.nodeId];
+  }
+
+  /** The deadline passed: the default decision applies. */
+  decideByDeadline(id: string, now: string): void {
+    const approval = this.nodes[id].approval!;
+    this.recordDecision(id, approval.defaultDecision ?? 'reject', 'deadline', now);
+  }
+
+  private recordDecision(
+    id: string,
+    decision: 'approve' | 'reject',
+    by: string,
+    now: string,
+    comment?: string,
+    values?: JsonObject,
+  ): void {
+    const state = this.nodes[id];
+    Object.assign(state.approval!, {
+      decision,
+      decidedBy: by,
+      decidedAt: now,
+      ...(comment ? { comment } : {}),
+      ...(values ? { values } : {}),
+    });
+    delete state.waitingFor;
+    this.waiting.delete(id);
+    this.setStatus(id, 'RUNNING');
+  }
+
+  /** A node that runs (or waits for a decision) may be forced to fail. */
+  validateForceFail(request: ForceFailRequest): void {
+    const state = this.knownNode(request.nodeId, 'force-fail');
+    if (state.status !== 'RUNNING' && !(state.status === 'WAITING' && state.waitingFor === 'approval')) {
+      throw new InvalidOperationError(`cannot force-fail node "${request.nodeId}": it is ${state.status}, not running`);
+    }
+  }
+
+  /** Fails a running node now (its onFailure applies); the workflow cancels its work. */
+  forceFail(request: ForceFailRequest, now: string): NodeState {
+    this.validateForceFail(request);
+    const state = this.nodes[request.nodeId];
+    if (state.status === 'WAITING') {
+      this.waiting.delete(request.nodeId);
+      delete state.waitingFor;
+    }
+    const by = request.by ?? 'unknown';
+    this.failNode(
+      request.nodeId,
+      { type: 'ForcedFailure', message: `forced to fail by ${by}${request.reason ? `: ${request.reason}` : ''}` },
+      now,
+    );
+    return state;
+  }
+
+  validateBreakpoint(request: BreakpointRequest): void {
+    const state = this.knownNode(request.nodeId, 'set a breakpoint');
+    if (state.status !== 'PENDING') {
+      throw new InvalidOperationError(
+        `cannot pause at node "${request.nodeId}": it is ${state.status}, already started or done`,
+      );
+    }
+  }
+
+  /** The run pauses right before this node would start. */
+  setBreakpoint(request: BreakpointRequest): NodeState {
+    this.validateBreakpoint(request);
+    this.breakpoints.add(request.nodeId);
+    this.nodes[request.nodeId].breakpoint = true;
+    this.changed.add(request.nodeId);
+    this.onChange();
+    return this.nodes[request.nodeId];
+  }
+
+  validateClearBreakpoint(request: BreakpointRequest): void {
+    this.knownNode(request.nodeId, 'clear a breakpoint');
+    if (!this.breakpoints.has(request.nodeId)) {
+      throw new InvalidOperationError(`node "${request.nodeId}" has no breakpoint`);
+    }
+  }
+
+  clearBreakpoint(request: BreakpointRequest): NodeState {
+    this.validateClearBreakpoint(request);
+    this.breakpoints.delete(request.nodeId);
+    delete this.nodes[request.nodeId].breakpoint;
+    this.changed.add(request.nodeId);
+    this.onChange();
+    return this.nodes[request.nodeId];
   }
 
   validatePause(): void {
@@ -377,16 +587,20 @@ export class RunMachine {
     this.onChange();
   }
 
-  private skip(id: string, reason: SkipReason): void {
+  private skip(id: string, reason: SkipReason, takeEdgeTo?: string): void {
     const state = this.nodes[id];
     this.setStatus(id, 'SKIPPED');
     state.skipReason = reason;
     this.settled += 1;
     let fire: Set<number>;
-    try {
-      fire = this.decideEdges(id);
-    } catch {
-      fire = new Set();
+    if (takeEdgeTo !== undefined) {
+      fire = new Set(this.graph.outgoing.get(id)!.filter((index) => this.graph.edges[index].to === takeEdgeTo));
+    } else {
+      try {
+        fire = this.decideEdges(id);
+      } catch {
+        fire = new Set();
+      }
     }
     this.resolveOutgoing(id, fire);
   }
