@@ -91,7 +91,7 @@ function parseJson(text: string): ParseResult {
     const offset = stated ? Number(stated[1]) : locateJsonError(text);
     const { line, column } = lineColumn(text, offset);
     const cleaned = message
-      .replace(/, ".*" is not valid JSON$/s, '')
+      .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
       .replace(/ (?:in JSON )?at position \d+.*$/s, '')
       .replace(/ \(line \d+ column \d+\)$/, '');
     return fail(line, column, oneLine(cleaned));

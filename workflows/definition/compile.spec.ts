@@ -1,0 +1,132 @@
+import type { PluginCatalog, PluginDescriptor } from '../../plugins/sdk/plugin';
+import { compilePlan, DEFAULT_START_TO_CLOSE_MS } from './compile';
+import type { Definition } from './types';
+
+const PLUGINS: PluginDescriptor[] = [
+  {
+    type: 'http.request',
+    version: '1.0.0',
+    title: 'HTTP request',
+    inputSchema: { type: 'object' },
+    defaults: {
+      retry: {
+        maximumAttempts: 5,
+        initialInterval: '2s',
+        backoffCoefficient: 3,
+        nonRetryableErrorTypes: ['BadRequest'],
+      },
+      timeout: { startToClose: '1m', heartbeat: '20s' },
+    },
+  },
+  {
+    type: 'http.request',
+    version: '2.0.0',
+    title: 'HTTP request v2',
+    inputSchema: { type: 'object' },
+    defaults: { timeout: { scheduleToClose: '1h' } },
+  },
+  { type: 'shell.exec', version: '1.0.0', title: 'Shell', inputSchema: { type: 'object' }, taskQueue: 'shell-hosts' },
+];
+
+const catalog: PluginCatalog = {
+  find: (type, version) => PLUGINS.find((p) => p.type === type && (version === undefined || p.version === version)),
+  list: () => PLUGINS,
+};
+
+function definitionOf(...nodes: Definition['nodes']): Definition {
+  return { name: 'x', nodes };
+}
+
+describe(compilePlan.name, () => {
+  it('uses the plugin defaults, in milliseconds, with its task queue', () => {
+    const plan = compilePlan(
+      definitionOf({ id: 'a', type: 'http.request' }, { id: 'b', type: 'shell.exec', with: { command: 'true' } }),
+      catalog,
+    );
+    expect(plan.activities).toEqual({
+      a: {
+        type: 'http.request',
+        startToCloseTimeoutMs: 60_000,
+        heartbeatTimeoutMs: 20_000,
+        retry: {
+          maximumAttempts: 5,
+          initialIntervalMs: 2_000,
+          backoffCoefficient: 3,
+          nonRetryableErrorTypes: ['BadRequest'],
+        },
+      },
+      b: { type: 'shell.exec', taskQueue: 'shell-hosts', startToCloseTimeoutMs: DEFAULT_START_TO_CLOSE_MS, retry: {} },
+    });
+  });
+
+  it("merges the node's retry and timeout over the plugin's, field by field", () => {
+    const plan = compilePlan(
+      definitionOf({
+        id: 'a',
+        type: 'http.request',
+        retry: { maximumAttempts: 1, maximumInterval: '1m30s' },
+        timeout: { scheduleToClose: '5m', scheduleToStart: '250ms' },
+      }),
+      catalog,
+    );
+    expect(plan.activities.a).toEqual({
+      type: 'http.request',
+      startToCloseTimeoutMs: 60_000,
+      scheduleToCloseTimeoutMs: 300_000,
+      scheduleToStartTimeoutMs: 250,
+      heartbeatTimeoutMs: 20_000,
+      retry: {
+        maximumAttempts: 1,
+        initialIntervalMs: 2_000,
+        backoffCoefficient: 3,
+        maximumIntervalMs: 90_000,
+        nonRetryableErrorTypes: ['BadRequest'],
+      },
+    });
+  });
+
+  it('lets a node replace the list of non-retryable error types', () => {
+    const plan = compilePlan(
+      definitionOf({ id: 'a', type: 'http.request', retry: { nonRetryableErrorTypes: [] } }),
+      catalog,
+    );
+    expect(plan.activities.a.retry.nonRetryableErrorTypes).toEqual([]);
+  });
+
+  it('sets startToClose only when neither startToClose nor scheduleToClose results', () => {
+    const v2 = compilePlan(definitionOf({ id: 'a', type: 'http.request', version: '2.0.0' }), catalog);
+    expect(v2.activities.a.startToCloseTimeoutMs).toBeUndefined();
+    expect(v2.activities.a.scheduleToCloseTimeoutMs).toBe(3_600_000);
+    const own = compilePlan(definitionOf({ id: 'a', type: 'shell.exec', timeout: { startToClose: '2h' } }), catalog);
+    expect(own.activities.a.startToCloseTimeoutMs).toBe(7_200_000);
+  });
+
+  it('plans no activity for gateways and built-in nodes', () => {
+    const definition: Definition = {
+      name: 'x',
+      nodes: [
+        { id: 'g', type: 'gateway.exclusive' },
+        { id: 't', type: 'timer.sleep', with: { duration: '1s' } },
+        { id: 'v', type: 'vars.set', with: { a: 1 } },
+        { id: 'p', type: 'approval' },
+        { id: 's', type: 'subflow' },
+        { id: 'h', type: 'http.request' },
+      ],
+    };
+    const plan = compilePlan(definition, catalog);
+    expect(Object.keys(plan.activities)).toEqual(['h']);
+    expect(plan.definition).toBe(definition);
+  });
+
+  it('does not share arrays with the definition or the catalog', () => {
+    const definition = definitionOf({ id: 'a', type: 'http.request' });
+    compilePlan(definition, catalog).activities.a.retry.nonRetryableErrorTypes?.push('Mutated');
+    expect(PLUGINS[0].defaults?.retry?.nonRetryableErrorTypes).toEqual(['BadRequest']);
+  });
+
+  it('names the node of a plugin the catalog lacks', () => {
+    expect(() => compilePlan(definitionOf({ id: 'a', type: 'nope.plugin' }), catalog)).toThrow(
+      'unknown plugin nope.plugin for node a',
+    );
+  });
+});
