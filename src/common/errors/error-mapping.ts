@@ -44,6 +44,22 @@ const CODE_OF_HTTP_STATUS: Record<number, ErrorCode> = {
   413: ErrorCode.BAD_USER_INPUT,
 };
 
+/** The errors of the `body-parser` package: `type` like `entity.too.large`, a 4xx `status`. */
+function isBodyParserError(error: unknown): error is Error & { status: number; type: string } {
+  const candidate = error as { status?: unknown; type?: unknown } | null;
+  return (
+    error instanceof Error &&
+    typeof candidate?.type === 'string' &&
+    (candidate.type.startsWith('entity.') ||
+      candidate.type.startsWith('request.') ||
+      candidate.type === 'charset.unsupported' ||
+      candidate.type === 'encoding.unsupported') &&
+    typeof candidate.status === 'number' &&
+    candidate.status >= 400 &&
+    candidate.status < 500
+  );
+}
+
 function internal(): MappedError {
   return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'Internal error', httpStatus: 500, internal: true };
 }
@@ -78,6 +94,12 @@ export function mapError(error: unknown): MappedError {
       return { code, message, httpStatus: status, internal: false };
     }
     return internal();
+  }
+  if (isBodyParserError(error)) {
+    // Thrown by Express' body parser before any handler: too large (413) or not JSON (400).
+    const code = CODE_OF_HTTP_STATUS[error.status] ?? ErrorCode.BAD_USER_INPUT;
+    const message = error.status === 413 ? 'Request body too large' : 'Malformed request body';
+    return { code, message, httpStatus: error.status, internal: false };
   }
   if (error instanceof QueryFailedError) {
     const pgCode = (error.driverError as { code?: string } | undefined)?.code;

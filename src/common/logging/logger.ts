@@ -29,11 +29,11 @@ function pathOf(url: string | undefined): string | undefined {
  * (TypeORM's QueryFailedError carries the values of the failed statement: hashes, inputs).
  */
 export function serializeError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  const serialized = stdSerializers.err(error) as unknown as Record<string, unknown>;
-  delete serialized.parameters;
-  delete serialized.driverError;
-  return serialized;
+  // pino-http hands this the output of the standard serializer; raw errors are serialized first.
+  const serialized: unknown = error instanceof Error ? stdSerializers.err(error) : error;
+  if (!serialized || typeof serialized !== 'object') return serialized;
+  const { parameters: _parameters, driverError: _driverError, ...kept } = serialized as Record<string, unknown>;
+  return kept;
 }
 
 /**

@@ -25,8 +25,8 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 const KNOWN_PATHS = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
 
 function routeLabel(req: ExpressRequest): string {
-  const routePath = req.route?.path;
-  if (typeof routePath === 'string') return `${req.baseUrl ?? ''}${routePath}`;
   const path = (req.originalUrl ?? req.url ?? '').split('?')[0];
-  return KNOWN_PATHS.has(path) ? path : 'other';
+  if (KNOWN_PATHS.has(path)) return path;
+  const routePath = req.route?.path;
+  return typeof routePath === 'string' ? `${req.baseUrl ?? ''}${routePath}` : 'other';
 }
