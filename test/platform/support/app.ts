@@ -29,6 +29,11 @@ export function testConfig(databaseUrl: string, overrides: Partial<SwitchyardCon
   };
 }
 
+/** The same, without SWITCHYARD_ADMIN_PASSWORD: the first start generates the admin password. */
+export function withoutAdminPassword(config: SwitchyardConfig): SwitchyardConfig {
+  return { ...config, auth: { ...config.auth, adminPassword: undefined } };
+}
+
 /** Collects the app's JSON log lines, to assert on what is (not) logged. */
 export class LogCapture {
   readonly lines: string[] = [];
@@ -70,11 +75,18 @@ export interface TestApp {
  * (or `options.db`), with logs captured. `close()` stops it and drops the database it created.
  */
 export async function startTestApp(
-  options: { config?: Partial<SwitchyardConfig>; app?: AppModuleOptions; db?: TestDatabase } = {},
+  options: {
+    config?: Partial<SwitchyardConfig>;
+    app?: AppModuleOptions;
+    db?: TestDatabase;
+    /** Start without SWITCHYARD_ADMIN_PASSWORD (a first start then generates and prints one). */
+    generatedAdminPassword?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const ownDb = !options.db;
   const db = options.db ?? (await createTestDatabase());
-  const config = testConfig(db.url, options.config);
+  const configured = testConfig(db.url, options.config);
+  const config = options.generatedAdminPassword ? withoutAdminPassword(configured) : configured;
   const logs = new LogCapture();
   let app: NestExpressApplication;
   try {
