@@ -3,6 +3,7 @@ import { httpRequest } from './http-request/plugin';
 import { PluginRegistry } from './registry';
 import type { Plugin } from './sdk';
 import { shellExec } from './shell-exec/plugin';
+import { sshExec } from './ssh-exec/plugin';
 
 export { PluginRegistry } from './registry';
 
@@ -10,7 +11,7 @@ export { PluginRegistry } from './registry';
  * The plugins every Switchyard worker and the API know. Adding a plugin means adding its folder
  * and one entry here; nothing else in the engine names a concrete plugin.
  */
-export const BUILTIN_PLUGINS: Plugin[] = [httpRequest, shellExec, builtinNoop];
+export const BUILTIN_PLUGINS: Plugin[] = [httpRequest, shellExec, sshExec, builtinNoop];
 
 /**
  * A registry of the built-in plugins plus `extra` ones (custom plugins, test doubles).

@@ -2,3 +2,4 @@ export * from './types';
 export * from './plugin';
 export * from './duration';
 export * from './cancellation';
+export * from './capped-output';

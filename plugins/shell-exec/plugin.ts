@@ -1,7 +1,15 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { PluginError, cancellationError, definePlugin, durationToMs, keepHeartbeating, type Plugin } from '../sdk';
+import {
+  CappedOutput,
+  PluginError,
+  cancellationError,
+  definePlugin,
+  durationToMs,
+  keepHeartbeating,
+  type Plugin,
+} from '../sdk';
 import {
   shellExecExamples,
   shellExecInputSchema,
@@ -20,7 +28,6 @@ export interface ShellExecOptions {
   maxOutputBytes?: number;
 }
 
-const TAIL_BYTES = 4096;
 const MESSAGE_TAIL_CHARS = 500;
 const HEARTBEAT_TAIL_CHARS = 200;
 
@@ -220,35 +227,4 @@ function spawnError(file: string, err: Error): PluginError {
     retryable: false,
     details: code ? { code } : null,
   });
-}
-
-/** Keeps the first `max` bytes of a stream and a short tail of its last bytes. */
-class CappedOutput {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
-  private last = Buffer.alloc(0);
-  truncated = false;
-
-  constructor(private readonly max: number) {}
-
-  push(chunk: Buffer): void {
-    const room = this.max - this.size;
-    if (room > 0) {
-      const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-      this.chunks.push(kept);
-      this.size += kept.length;
-    }
-    if (chunk.length > room) this.truncated = true;
-    const joined = Buffer.concat([this.last, chunk]);
-    this.last = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;
-  }
-
-  text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
-
-  tail(chars: number): string {
-    const text = this.last.toString('utf8');
-    return text.length > chars ? text.slice(text.length - chars) : text;
-  }
 }
