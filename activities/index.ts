@@ -1,1 +1,2 @@
 export * from './plugin-activities';
+export * from './callback-activities';

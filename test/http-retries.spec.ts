@@ -49,7 +49,9 @@ async function runYaml(yaml: string) {
   expect(problems).toEqual([]);
   const taskQueue = uniqueTaskQueue('http');
   return withWorker({ taskQueue, activities: createPluginActivities({ registry }) }, async () =>
-    finalState(await startInterpreter(client, taskQueue, definition!, {}, compilePlan(definition!, registry))),
+    finalState(
+      await startInterpreter(client, taskQueue, definition!, {}, { plan: compilePlan(definition!, registry) }),
+    ),
   );
 }
 

@@ -16,7 +16,7 @@ import {
   type RunState,
 } from '../workflows/contract';
 import type { Definition } from '../workflows/definition/types';
-import { finalState, recordHistory, startInterpreter, testPlan, waitForState } from './support/runs';
+import { finalState, recordHistory, startInterpreter, waitForState } from './support/runs';
 import { createTestActivities } from './support/test-activities';
 import { testTemporal, uniqueTaskQueue, withWorker } from './support/temporal';
 
@@ -35,7 +35,7 @@ async function steer<T>(
   const taskQueue = uniqueTaskQueue('ops');
   const test = createTestActivities();
   return withWorker({ taskQueue, activities: test.activities }, async () => {
-    const handle = await startInterpreter(client, taskQueue, definition, {}, testPlan(definition), reuse);
+    const handle = await startInterpreter(client, taskQueue, definition, {}, { reuse });
     return fn(handle, test);
   });
 }

@@ -67,6 +67,33 @@ export interface InterpreterInput {
    * once with the recorded output and say so (`reused: true`).
    */
   reuse?: Record<string, JsonValue>;
+  /** POSTed the run's final state when it ends, retried with backoff until it succeeds or the deadline passes. */
+  callback?: { url: string; deadline?: string };
+}
+
+/** How the run-end callback went; part of the final state. */
+export interface CallbackDelivery {
+  url: string;
+  status: 'DELIVERED' | 'FAILED';
+  attempts: number;
+  at: string;
+  /** HTTP status of the last attempt, when there was a response. */
+  httpStatus?: number;
+  error?: NodeError;
+}
+
+/** The system activity that delivers run-end callbacks. */
+export const DELIVER_CALLBACK_ACTIVITY = 'switchyard.deliverCallback';
+
+export interface DeliverCallbackInput {
+  url: string;
+  runId: string;
+  body: JsonValue;
+}
+
+export interface DeliverCallbackResult {
+  httpStatus: number;
+  attempt: number;
 }
 
 export interface NodeError {
@@ -149,6 +176,8 @@ export interface RunState {
   paused?: { by: string; at: string; nodeId?: string };
   /** Why nothing moves right now (empty while the run makes progress on its own). */
   waitingOn: WaitingReason[];
+  /** The run-end callback, once delivered or given up. */
+  callback?: CallbackDelivery;
   startedAt: string;
   endedAt?: string;
 }

@@ -10,6 +10,7 @@ import {
   stateQuery,
   type ActivityPlan,
   type ExecutionPlan,
+  type InterpreterInput,
   type RunState,
 } from '../../workflows/contract';
 import {
@@ -48,26 +49,31 @@ export function testPlan(definition: Definition): ExecutionPlan {
   return { definition, activities };
 }
 
+export interface StartOptions {
+  plan?: ExecutionPlan;
+  reuse?: Record<string, JsonValue>;
+  callback?: InterpreterInput['callback'];
+}
+
 export async function startInterpreter(
   client: Client,
   taskQueue: string,
   definition: Definition,
   inputs: JsonObject = {},
-  plan: ExecutionPlan = testPlan(definition),
-  reuse?: Record<string, JsonValue>,
+  options: StartOptions = {},
 ): Promise<WorkflowHandle<typeof interpreter>> {
   const runId = randomUUID();
+  const input: InterpreterInput = {
+    plan: options.plan ?? testPlan(definition),
+    inputs,
+    run: { id: runId, startedBy: 'jest', startedAt: new Date().toISOString() },
+    ...(options.reuse ? { reuse: options.reuse } : {}),
+    ...(options.callback ? { callback: options.callback } : {}),
+  };
   return client.workflow.start<typeof interpreter>(INTERPRETER_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: `${definition.name}-${runId.slice(0, 8)}`,
-    args: [
-      {
-        plan,
-        inputs,
-        run: { id: runId, startedBy: 'jest', startedAt: new Date().toISOString() },
-        ...(reuse ? { reuse } : {}),
-      },
-    ],
+    args: [input],
   });
 }
 

@@ -25,6 +25,7 @@ import {
 } from '../contract';
 import { SA_RUN_STATUS } from '../search-attributes';
 import { executeNode, NodeFailure, type NodeOutcome } from './node-executors';
+import { deliverRunCallback } from './run-callback';
 import { errorOf, RunMachine, type NodeLaunch } from './run-machine';
 
 const now = (): string => new Date().toISOString();
@@ -160,6 +161,10 @@ export async function interpreter(input: InterpreterInput): Promise<RunState> {
     machine.settleUnfinished(now());
     reportStatus();
     await wf.condition(wf.allHandlersFinished);
+    if (input.callback) {
+      machine.callback = await deliverRunCallback(input.callback, machine.snapshot());
+      machine.onChange();
+    }
   });
 
   const state = machine.snapshot();

@@ -69,6 +69,7 @@ export class RunMachine {
   readonly vars: JsonObject = {};
   outputs?: JsonObject;
   error?: NodeError;
+  callback?: RunState['callback'];
   paused?: RunState['paused'];
   endedAt?: string;
 
@@ -160,6 +161,7 @@ export class RunMachine {
       ...(this.error ? { error: this.error } : {}),
       ...(this.paused ? { paused: this.paused } : {}),
       waitingOn: this.waitingOn(),
+      ...(this.callback ? { callback: this.callback } : {}),
       startedAt: this.input.run.startedAt,
       ...(this.endedAt ? { endedAt: this.endedAt } : {}),
     };
