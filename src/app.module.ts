@@ -32,6 +32,7 @@ import type { ReadinessCheck } from './health/readiness.service';
 import { PluginsCatalogModule } from './plugins-catalog/plugins-catalog.module';
 import { ProjectsModule } from './projects/projects.module';
 import { UsersModule } from './users/users.module';
+import { WebModule } from './web/web.module';
 
 /** What callers of {@link AppModule.forRoot} can add to the platform. */
 export interface AppModuleOptions {
@@ -81,6 +82,7 @@ export class AppModule implements NestModule {
         ProjectsModule,
         PluginsCatalogModule,
         HealthModule.forRoot(options.readinessChecks),
+        WebModule,
         ...(options.imports ?? []),
       ],
       providers: [

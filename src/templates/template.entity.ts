@@ -15,7 +15,7 @@ import { Project } from '../projects/project.entity';
 
 /**
  * A named DAG template of a project. Its content lives in immutable {@link TemplateVersion}s;
- * `latestVersion` is the highest version number published so far (0: none yet). Archived
+ * `latestVersionNumber` is the highest version number published so far (0: none yet). Archived
  * templates keep their versions (runs pin them) but start no new runs, and free their name.
  */
 @Entity('templates')
@@ -42,10 +42,10 @@ export class Template {
   @Column({ type: 'text', nullable: true })
   description!: string | null;
 
-  /** Highest published version number; GraphQL `latestVersion` resolves the version itself. */
-  @Field(() => Int, { name: 'latestVersionNumber', description: 'The highest version number (1, 2, 3...).' })
-  @Column({ type: 'integer', default: 0 })
-  latestVersion!: number;
+  /** Highest published version number (column `latest_version`); GraphQL `latestVersion` resolves the version itself. */
+  @Field(() => Int, { description: 'The highest version number (1, 2, 3...).' })
+  @Column({ name: 'latest_version', type: 'integer', default: 0 })
+  latestVersionNumber!: number;
 
   /** Principal label of the creator (`principalLabel`: username or `token:<name>`). */
   @Field()
