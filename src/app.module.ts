@@ -31,6 +31,7 @@ import { HealthModule } from './health/health.module';
 import type { ReadinessCheck } from './health/readiness.service';
 import { PluginsCatalogModule } from './plugins-catalog/plugins-catalog.module';
 import { ProjectsModule } from './projects/projects.module';
+import { TemplatesModule } from './templates/templates.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 
@@ -81,6 +82,7 @@ export class AppModule implements NestModule {
         AuthModule,
         ProjectsModule,
         PluginsCatalogModule,
+        TemplatesModule,
         HealthModule.forRoot(options.readinessChecks),
         WebModule,
         ...(options.imports ?? []),
