@@ -14,7 +14,7 @@ export interface AuditHookInput<TArgs = Record<string, unknown>, TResult = unkno
  * detail = its arguments with secrets redacted. Use it when the resource is created by the
  * mutation (its id is in the result) or is not what the locator points at.
  */
-export interface AuditOptions<TArgs = Record<string, any>, TResult = any> {
+export interface AuditOptions<TArgs = Record<string, unknown>, TResult = unknown> {
   /** `project`, `membership`, `apiToken`, `run`... */
   resourceType: string;
   /** The resource id, from the arguments or (on success) the result. */
@@ -34,7 +34,7 @@ export interface AuditOptions<TArgs = Record<string, any>, TResult = any> {
  * @Audit<StartRunArgs, Run>({ resourceType: 'run', resourceId: ({ result }) => result?.id })
  * startRun(...) {}
  */
-export function Audit<TArgs = Record<string, any>, TResult = any>(
+export function Audit<TArgs = Record<string, unknown>, TResult = unknown>(
   options: AuditOptions<TArgs, TResult>,
 ): MethodDecorator {
   return SetMetadata(AUDIT_METADATA, options);

@@ -142,7 +142,8 @@ export class AuditService extends AuditTrail {
       actorUserId: principal?.kind === 'user' ? principal.userId : (actor?.userId ?? null),
       actorTokenId: principal?.kind === 'apiToken' ? principal.tokenId : null,
       resourceType,
-      resourceId: resourceId == null ? null : String(resourceId).slice(0, 255),
+      resourceId:
+        typeof resourceId === 'string' || typeof resourceId === 'number' ? String(resourceId).slice(0, 255) : null,
       projectId: toUuid(projectId),
       detail,
       requestId: operation.requestId ?? null,

@@ -16,7 +16,7 @@ export function dataSourceOptions(url: string): PostgresConnectionOptions {
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: MIGRATIONS as PostgresConnectionOptions['migrations'],
+    migrations: MIGRATIONS,
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),

@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { Query, Resolver } from '@nestjs/graphql';
 import { createClient } from 'graphql-ws';
+import { createRequire } from 'node:module';
 import { DataSource } from 'typeorm';
-import WebSocket from 'ws';
 import { Permission } from '../../src/common/auth/permissions';
 import { RequirePermission } from '../../src/common/auth/require-permission.decorator';
 import { ADMIN_PASSWORD, errorCode, startTestApp, type TestApp } from './support/app';
 import { Fixtures } from './support/fixtures';
+
+/** The `ws` WebSocket class for graphql-ws in Node (the package ships no types). */
+const WebSocket: unknown = createRequire(__filename)('ws');
 
 /** Resolvers that fail the way real bugs do. */
 @Resolver()

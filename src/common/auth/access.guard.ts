@@ -123,11 +123,13 @@ export class AccessGuard implements CanActivate {
     context: ExecutionContext,
   ): Promise<{ projectId: string | null; label: string; id: string | undefined }> {
     const gql = context.getType<string>() === 'graphql' ? GqlExecutionContext.create(context) : undefined;
-    const args: unknown = gql ? gql.getArgs() : context.switchToHttp().getRequest<{ params?: unknown }>().params;
+    const args: unknown = gql
+      ? gql.getArgs<unknown>()
+      : context.switchToHttp().getRequest<{ params?: unknown }>().params;
     switch (locator.from) {
       case 'arg':
       case 'parent': {
-        const source = locator.from === 'arg' ? args : gql?.getRoot();
+        const source = locator.from === 'arg' ? args : gql?.getRoot<unknown>();
         const value = valueAtPath(source, locator.path);
         const id = typeof value === 'string' ? value : undefined;
         return { projectId: id ?? null, label: 'Project', id };

@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import type { AccessResource } from './access';
-import { Permission, PERMISSIONS } from './permissions';
+import { type Permission, PERMISSIONS } from './permissions';
 
 export const PERMISSION_METADATA = 'switchyard:permission';
 export const PUBLIC_METADATA = 'switchyard:public';

@@ -81,7 +81,7 @@ export function mapError(error: unknown): MappedError {
   }
   if (error instanceof GraphQLError) {
     const code = error.extensions?.code;
-    if (typeof code === 'string' && (PASS_THROUGH_CODES.has(code) || code === ErrorCode.BAD_USER_INPUT)) {
+    if (typeof code === 'string' && (PASS_THROUGH_CODES.has(code) || code === (ErrorCode.BAD_USER_INPUT as string))) {
       return { code, message: error.message, httpStatus: 400, internal: false };
     }
     return error.originalError && error.originalError !== error ? mapError(error.originalError) : internal();

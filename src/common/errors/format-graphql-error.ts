@@ -19,7 +19,8 @@ export function createGraphQLErrorFormatter(logUnexpected: UnexpectedErrorLogger
     const known =
       typeof code === 'string' &&
       (PASS_THROUGH_CODES.has(code) ||
-        (APP_CODES.has(code) && (code !== ErrorCode.INTERNAL_SERVER_ERROR || formatted.extensions?.correlationId)));
+        (APP_CODES.has(code) &&
+          (code !== (ErrorCode.INTERNAL_SERVER_ERROR as string) || formatted.extensions?.correlationId)));
     if (known) {
       const { code: _code, problems, correlationId } = formatted.extensions ?? {};
       const extensions: Record<string, unknown> = { code };

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { createRequire } from 'node:module';
 import { createDataSource } from '../../../src/database/data-source';
 import { runMigrations } from '../../../src/database/migrate';
+
+/** The part of the `pg` client used here (the package ships no types and @types/pg is not installed). */
+interface PgClient {
+  connect(): Promise<void>;
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  end(): Promise<void>;
+}
+const { Client } = createRequire(__filename)('pg') as {
+  Client: new (config: { connectionString: string }) => PgClient;
+};
 
 /** Where the test PostgreSQL is; any database on it works as a maintenance connection. */
 export const ADMIN_DATABASE_URL = process.env.SWITCHYARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -19,7 +29,7 @@ function urlFor(name: string): string {
   return url.toString();
 }
 
-async function withAdminClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
+async function withAdminClient<T>(work: (client: PgClient) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: ADMIN_DATABASE_URL });
   await client.connect();
   try {
