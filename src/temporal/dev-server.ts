@@ -90,7 +90,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   const address = `127.0.0.1:${port}`;
   log(`Starting Temporal dev server on ${address}${uiPort !== undefined ? ` (UI on port ${uiPort})` : ''}...`);
-  const child = spawn(executable, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches us (to cancel runs cleanly), not the server.
+  const child = spawn(executable, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => {
