@@ -123,30 +123,39 @@ function errorMessage(err: unknown): string {
   return message.split('\n')[0];
 }
 
+const distanceRows = [new Int32Array(42), new Int32Array(42), new Int32Array(42)];
+
 /** Edit distance counting a swap of neighbours as one edit (`wiht` is one away from `with`). */
 function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 2 || a.length > 40 || b.length > 40) return 99;
-  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
+  let [twoBack, previous, current] = distanceRows;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
-      }
+      let best = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, twoBack[j - 2] + 1);
+      current[j] = best;
     }
+    [twoBack, previous, current] = [previous, current, twoBack];
   }
-  return rows[a.length][b.length];
+  return previous[b.length];
 }
+
+/** Beyond this many candidates a suggestion costs more than it helps. */
+const SUGGESTION_CANDIDATES = 200;
 
 /** ` (did you mean x?)` for the closest allowed word, when it is close enough to be a typo. */
 function suggestion(key: string, allowed: Iterable<string>): string {
+  if (key.length < 4 || key.length > 40) return '';
+  const lower = key.toLowerCase();
   let best: string | undefined;
-  if (key.length < 4) return '';
   let bestDistance = Math.floor(key.length / 3) + 1;
+  let seen = 0;
   for (const candidate of allowed) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (++seen > SUGGESTION_CANDIDATES) return '';
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
