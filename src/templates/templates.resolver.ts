@@ -109,10 +109,10 @@ export class TemplatesResolver {
 
   @ResolveField(() => TemplateVersion, { nullable: true, description: 'Version `number`, or null when none.' })
   @RequirePermission(Permission.PROJECT_READ, { project: projectOfParent('projectId') })
-  async version(
+  version(
     @Parent() template: Template,
     @Args('number', { type: () => Int }) number: number,
   ): Promise<TemplateVersion | null> {
-    return (await this.templatesService.versionsOf(template.id)).find((v) => v.version === number) ?? null;
+    return this.templatesService.versionOf(template.id, number);
   }
 }

@@ -130,6 +130,11 @@ export class TemplatesService {
     return this.versions.find({ where: { templateId }, order: { version: 'DESC' } });
   }
 
+  /** Version `version` of a template, or `null` when there is no such version. */
+  versionOf(templateId: string, version: number): Promise<TemplateVersion | null> {
+    return this.versions.findOneBy({ templateId, version });
+  }
+
   /** The latest version of a template, or `null` when none was published. */
   latestVersionOf(template: Pick<Template, 'id' | 'latestVersionNumber'>): Promise<TemplateVersion | null> {
     return this.versions.findOneBy({ templateId: template.id, version: template.latestVersionNumber });
