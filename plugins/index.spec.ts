@@ -5,7 +5,14 @@ import { SchemaValidator } from './sdk/validation';
 describe(createBuiltinRegistry.name, () => {
   it('registers the built-in plugins', () => {
     const registry = createBuiltinRegistry();
-    expect(registry.types()).toEqual(['builtin.noop', 'http.request', 'notify.webhook', 'shell.exec', 'ssh.exec']);
+    expect(registry.types()).toEqual([
+      'builtin.noop',
+      'http.request',
+      'notify.email',
+      'notify.webhook',
+      'shell.exec',
+      'ssh.exec',
+    ]);
     expect(registry.find('http.request')?.version).toBe('1.0.0');
   });
 

@@ -1,5 +1,6 @@
 import { builtinNoop } from './builtin-noop/plugin';
 import { httpRequest } from './http-request/plugin';
+import { notifyEmail } from './notify-email/plugin';
 import { notifyWebhook } from './notify-webhook/plugin';
 import { PluginRegistry } from './registry';
 import type { Plugin } from './sdk';
@@ -12,7 +13,7 @@ export { PluginRegistry } from './registry';
  * The plugins every Switchyard worker and the API know. Adding a plugin means adding its folder
  * and one entry here; nothing else in the engine names a concrete plugin.
  */
-export const BUILTIN_PLUGINS: Plugin[] = [httpRequest, shellExec, sshExec, notifyWebhook, builtinNoop];
+export const BUILTIN_PLUGINS: Plugin[] = [httpRequest, shellExec, sshExec, notifyWebhook, notifyEmail, builtinNoop];
 
 /**
  * A registry of the built-in plugins plus `extra` ones (custom plugins, test doubles).
