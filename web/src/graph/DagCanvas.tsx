@@ -1,0 +1,292 @@
+/**
+ * The DAG of a definition on a React Flow canvas: the editor draws and edits it, template pages
+ * show it read-only, the run view colours each node by its live state.
+ */
+import {
+  Background,
+  Controls,
+  Handle,
+  MarkerType,
+  MiniMap,
+  Position as HandlePosition,
+  ReactFlow,
+  ReactFlowProvider,
+  applyNodeChanges,
+  useReactFlow,
+  type Edge,
+  type Node,
+  type NodeChange,
+  type NodeProps,
+  type OnSelectionChangeParams,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import type { NodeRun } from '../api/types';
+import { gatewaySymbol, isGatewayType, NODE_TYPE_INFO, type Definition, type ProblemIndex } from '../lib/definition';
+import type { Position } from '../lib/layout';
+
+/** What is selected on the canvas: a node by id, an edge by its index in `edges`. */
+export type Selection = { kind: 'node'; id: string } | { kind: 'edge'; index: number } | null;
+
+export function sameSelection(a: Selection, b: Selection): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.kind === 'node' && b.kind === 'node') return a.id === b.id;
+  if (a.kind === 'edge' && b.kind === 'edge') return a.index === b.index;
+  return false;
+}
+
+/** The drag-and-drop payload of a palette item. */
+export const PALETTE_MIME = 'application/x-switchyard-node-type';
+
+interface DagNodeData extends Record<string, unknown> {
+  nodeId: string;
+  nodeType: string;
+  label: string;
+  typeTitle: string;
+  status?: string;
+  attempts?: number;
+  waitingFor?: string | null;
+  problems: string[];
+  breakpoint?: boolean;
+}
+
+type DagNode = Node<DagNodeData>;
+
+const TaskNode = memo(function TaskNode({ data }: NodeProps<DagNode>) {
+  const classes = [
+    'dag-node',
+    data.status ? `status-${data.status.toLowerCase()}` : '',
+    data.problems.length ? 'has-problems' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={classes} title={data.problems.join('\n') || undefined}>
+      <Handle type="target" position={HandlePosition.Left} />
+      <div className="dag-node-title">{data.label}</div>
+      <div className="dag-node-sub">{data.typeTitle}</div>
+      {data.status && (
+        <div className="dag-node-status">
+          <span className="dot" aria-hidden="true" />
+          {data.waitingFor ? `WAITING · ${data.waitingFor}` : data.status}
+          {data.attempts && data.attempts > 1 ? ` · ${data.attempts} attempts` : ''}
+        </div>
+      )}
+      {data.problems.length > 0 && (
+        <div className="dag-node-problems" aria-label={`${data.problems.length} problems`}>
+          ⚠ {data.problems.length}
+        </div>
+      )}
+      <Handle type="source" position={HandlePosition.Right} />
+    </div>
+  );
+});
+
+const GatewayNode = memo(function GatewayNode({ data }: NodeProps<DagNode>) {
+  const classes = [
+    'dag-gateway',
+    data.status ? `status-${data.status.toLowerCase()}` : '',
+    data.problems.length ? 'has-problems' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={classes} title={[data.typeTitle, ...data.problems].join('\n')}>
+      <Handle type="target" position={HandlePosition.Left} />
+      <div className="dag-gateway-shape">
+        <span>{gatewaySymbol(data.nodeType)}</span>
+      </div>
+      <div className="dag-gateway-label">{data.label}</div>
+      {data.problems.length > 0 && (
+        <div className="dag-node-problems" aria-label={`${data.problems.length} problems`}>
+          ⚠ {data.problems.length}
+        </div>
+      )}
+      <Handle type="source" position={HandlePosition.Right} />
+    </div>
+  );
+});
+
+const NODE_TYPES = { task: TaskNode, gateway: GatewayNode };
+
+export interface DagCanvasProps {
+  definition: Definition;
+  positions: Map<string, Position>;
+  /** Run view: each node's state by node id. */
+  states?: Map<string, NodeRun>;
+  problems?: ProblemIndex;
+  selection: Selection;
+  onSelect(selection: Selection): void;
+  /** Editor: nodes can be connected, deleted and dropped from the palette. */
+  editable?: boolean;
+  onMove?(id: string, position: Position): void;
+  onConnect?(from: string, to: string): void;
+  onDelete?(nodeIds: string[], edgeIndexes: number[]): void;
+  onDropType?(type: string, position: Position): void;
+  /** Titles of plugin types (`http.request` → `HTTP request`). */
+  typeTitles?: Map<string, string>;
+  /** The view is fitted again whenever this changes (after an automatic layout). */
+  fitKey?: string | number;
+  /** Accessible name of the canvas. */
+  label: string;
+}
+
+function edgeLabel(when: string | undefined, isDefault: boolean | undefined): string | undefined {
+  if (isDefault) return when ? `default · ${when}` : 'default';
+  if (!when) return undefined;
+  return when.length > 36 ? `${when.slice(0, 34)}…` : when;
+}
+
+function Canvas(props: DagCanvasProps) {
+  const { definition, positions, states, problems, selection, onSelect, editable, typeTitles, fitKey, label } = props;
+  const flow = useReactFlow();
+  const large = definition.nodes.length > 120;
+
+  const built = useMemo<DagNode[]>(() => {
+    return definition.nodes.map((node, index) => {
+      const state = states?.get(node.id);
+      const nodeProblems =
+        problems?.byNode
+          .get(node.id)
+          ?.map((p) => (p.target.kind === 'node' && p.target.field ? `${p.target.field}: ${p.message}` : p.message)) ??
+        [];
+      const gateway = isGatewayType(node.type);
+      const typeTitle = NODE_TYPE_INFO[node.type]?.title ?? typeTitles?.get(node.type) ?? node.type;
+      const status = states ? (state?.status ?? 'PENDING') : undefined;
+      return {
+        id: node.id,
+        type: gateway ? 'gateway' : 'task',
+        position: positions.get(node.id) ?? { x: 40 + (index % 6) * 240, y: 40 + Math.floor(index / 6) * 110 },
+        selected: selection?.kind === 'node' && selection.id === node.id,
+        ariaLabel: `${node.name ?? node.id} (${typeTitle})${status ? `, ${status}` : ''}${nodeProblems.length ? `, ${nodeProblems.length} problems` : ''}`,
+        data: {
+          nodeId: node.id,
+          nodeType: node.type,
+          label: node.name || node.id,
+          typeTitle,
+          status,
+          attempts: state?.attempts,
+          waitingFor: state?.status === 'WAITING' ? state.waitingFor : null,
+          problems: nodeProblems,
+        },
+      };
+    });
+  }, [definition.nodes, positions, states, problems, selection, typeTitles]);
+
+  const [nodes, setNodes] = useState<DagNode[]>(built);
+  useEffect(() => setNodes(built), [built]);
+
+  const edges = useMemo<Edge[]>(() => {
+    return (definition.edges ?? []).map((edge, index) => {
+      const edgeProblems = problems?.byEdge.get(index) ?? [];
+      const source = states?.get(edge.from);
+      const target = states?.get(edge.to);
+      const classes: string[] = [];
+      if (edgeProblems.length) classes.push('edge-problem');
+      if (states) {
+        if (target?.status === 'SKIPPED' || source?.status === 'SKIPPED') classes.push('edge-dead');
+        else if (source?.status === 'SUCCEEDED' && target && target.status !== 'PENDING') classes.push('edge-taken');
+      }
+      const text = edgeLabel(edge.when, edge.default);
+      return {
+        id: `e${index}`,
+        source: edge.from,
+        target: edge.to,
+        label: edgeProblems.length ? `⚠ ${text ?? edgeProblems[0].message}` : text,
+        className: classes.join(' ') || undefined,
+        selected: selection?.kind === 'edge' && selection.index === index,
+        animated: target?.status === 'RUNNING',
+        markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
+        ariaLabel: `Edge from ${edge.from} to ${edge.to}${text ? ` when ${text}` : ''}`,
+        labelBgPadding: [4, 2] as [number, number],
+        labelBgBorderRadius: 3,
+      };
+    });
+  }, [definition.edges, problems, states, selection]);
+
+  const onNodesChange = useCallback((changes: NodeChange<DagNode>[]) => {
+    setNodes((current) =>
+      applyNodeChanges(
+        changes.filter((change) => change.type !== 'remove'),
+        current,
+      ),
+    );
+  }, []);
+
+  const selectionRef = useRef(selection);
+  selectionRef.current = selection;
+  const onSelectionChange = useCallback(
+    ({ nodes: selectedNodes, edges: selectedEdges }: OnSelectionChangeParams) => {
+      let next: Selection = null;
+      if (selectedNodes.length === 1 && selectedEdges.length === 0) next = { kind: 'node', id: selectedNodes[0].id };
+      else if (selectedEdges.length === 1 && selectedNodes.length === 0)
+        next = { kind: 'edge', index: Number(selectedEdges[0].id.slice(1)) };
+      else if (selectedNodes.length + selectedEdges.length > 1) return;
+      if (!sameSelection(next, selectionRef.current)) onSelect(next);
+    },
+    [onSelect],
+  );
+
+  useEffect(() => {
+    if (fitKey === undefined) return;
+    const frame = window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1.2, duration: 0 }));
+    return () => window.cancelAnimationFrame(frame);
+  }, [fitKey, flow]);
+
+  const onDragOver = (event: DragEvent) => {
+    if (!editable || !event.dataTransfer.types.includes(PALETTE_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  };
+  const onDrop = (event: DragEvent) => {
+    const type = event.dataTransfer.getData(PALETTE_MIME);
+    if (!editable || !type) return;
+    event.preventDefault();
+    props.onDropType?.(type, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  };
+
+  return (
+    <div className="dag-canvas" onDragOver={onDragOver} onDrop={onDrop} aria-label={label} role="region">
+      <ReactFlow<DagNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        onNodesChange={onNodesChange}
+        onSelectionChange={onSelectionChange}
+        onNodeDragStop={(_event, node) => props.onMove?.(node.id, node.position)}
+        onConnect={(connection) => {
+          if (connection.source && connection.target) props.onConnect?.(connection.source, connection.target);
+        }}
+        onDelete={({ nodes: deletedNodes, edges: deletedEdges }) =>
+          props.onDelete?.(
+            deletedNodes.map((node) => node.id),
+            deletedEdges.map((edge) => Number(edge.id.slice(1))),
+          )
+        }
+        nodesConnectable={!!editable}
+        deleteKeyCode={editable ? ['Backspace', 'Delete'] : null}
+        multiSelectionKeyCode={null}
+        selectionKeyCode={null}
+        onlyRenderVisibleElements={large}
+        minZoom={0.1}
+        maxZoom={2}
+        fitView
+        fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
+        elevateEdgesOnSelect
+      >
+        <Background gap={20} size={1} />
+        <Controls showInteractive={false} />
+        {definition.nodes.length > 12 && <MiniMap pannable zoomable ariaLabel="Overview of the graph" />}
+      </ReactFlow>
+    </div>
+  );
+}
+
+/** The canvas, with its own React Flow store. */
+export function DagCanvas(props: DagCanvasProps) {
+  return (
+    <ReactFlowProvider>
+      <Canvas {...props} />
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,311 @@
+/**
+ * One node of a run: its state, attempts, times, resolved inputs, output and error, a link to the
+ * run in the Temporal UI, and the operations its state and your role allow (retry with edited
+ * inputs, skip, approve, reject).
+ */
+import { useState } from 'react';
+import { errorMessage, gql } from '../api/client';
+import { APPROVE_NODE, REJECT_NODE, RETRY_NODE, SKIP_NODE } from '../api/documents';
+import type { NodeRun, PluginInfo, Run } from '../api/types';
+import { SchemaForm } from '../components/SchemaForm';
+import { Fact, JsonView, StatusBadge } from '../components/ui';
+import { BUILTIN_INPUT_SCHEMAS, type JsonObject, type JsonValue, type NodeDefinition } from '../lib/definition';
+import { elapsed, formatTime } from '../lib/format';
+
+function asObject(value: JsonValue | null | undefined): JsonObject | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+
+function RetryForm({
+  run,
+  node,
+  definitionNode,
+  plugin,
+  onDone,
+  onCancel,
+}: {
+  run: Run;
+  node: NodeRun;
+  definitionNode: NodeDefinition | undefined;
+  plugin: PluginInfo | undefined;
+  onDone(): void;
+  onCancel(): void;
+}) {
+  const initial = asObject(node.input) ?? definitionNode?.with;
+  const [value, setValue] = useState<JsonObject | undefined>(initial);
+  const [asJson, setAsJson] = useState(false);
+  const [jsonText, setJsonText] = useState(() => JSON.stringify(initial ?? {}, null, 2));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const schema = plugin?.inputSchema ?? BUILTIN_INPUT_SCHEMAS[node.type] ?? { type: 'object' };
+
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    let edited: JsonObject | undefined = value;
+    if (asJson) {
+      try {
+        edited = JSON.parse(jsonText) as JsonObject;
+      } catch (err) {
+        setError(`Not valid JSON: ${(err as Error).message}`);
+        setBusy(false);
+        return;
+      }
+    }
+    const changed = JSON.stringify(edited ?? {}) !== JSON.stringify(initial ?? {});
+    try {
+      await gql(RETRY_NODE, { runId: run.id, nodeId: node.nodeId, with: changed ? (edited ?? {}) : null });
+      onDone();
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="retry-form"
+      aria-label={`Retry ${node.nodeId}`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
+      <div className="section-head">
+        <h4>Inputs for the retry</h4>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={asJson}
+            onChange={(event) => {
+              if (event.target.checked) setJsonText(JSON.stringify(value ?? {}, null, 2));
+              else {
+                try {
+                  setValue(JSON.parse(jsonText) as JsonObject);
+                } catch {
+                  /* keep the form's value */
+                }
+              }
+              setAsJson(event.target.checked);
+            }}
+          />
+          Edit as JSON
+        </label>
+      </div>
+      <p className="help">Changed keys are merged over the node's settings; expressions are allowed.</p>
+      {asJson ? (
+        <textarea
+          className="code"
+          aria-label="Retry inputs as JSON"
+          rows={8}
+          spellCheck={false}
+          value={jsonText}
+          onChange={(event) => setJsonText(event.target.value)}
+        />
+      ) : (
+        <SchemaForm idPrefix={`retry-${node.nodeId}`} schema={schema} value={value} onChange={setValue} />
+      )}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? 'Retrying…' : 'Retry node'}
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Decision({ run, node, onDone }: { run: Run; node: NodeRun; onDone(): void }) {
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const decide = async (approve: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await gql(approve ? APPROVE_NODE : REJECT_NODE, {
+        runId: run.id,
+        nodeId: node.nodeId,
+        comment: comment.trim() || null,
+      });
+      onDone();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="decision">
+      <div className="field">
+        <label htmlFor={`comment-${node.nodeId}`} className="field-label">
+          Comment
+        </label>
+        <textarea
+          id={`comment-${node.nodeId}`}
+          rows={2}
+          value={comment}
+          onChange={(event) => setComment(event.target.value)}
+        />
+      </div>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void decide(true)}>
+          Approve
+        </button>
+        <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void decide(false)}>
+          Reject
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function NodePanel({
+  run,
+  node,
+  definitionNode,
+  plugin,
+  canOperate,
+  onChanged,
+  onClose,
+}: {
+  run: Run;
+  node: NodeRun;
+  definitionNode: NodeDefinition | undefined;
+  plugin: PluginInfo | undefined;
+  canOperate: boolean;
+  onChanged(): void;
+  onClose(): void;
+}) {
+  const [retrying, setRetrying] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const runOpen = !['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status);
+  const needsOperator = node.status === 'FAILED' || (node.status === 'WAITING' && node.waitingFor !== 'approval');
+  const canRetry = canOperate && runOpen && needsOperator;
+  const canSkip = canOperate && runOpen && (node.status === 'FAILED' || node.status === 'WAITING');
+  const canDecide = canOperate && runOpen && node.status === 'WAITING' && node.waitingFor === 'approval';
+  const approval = asObject((node.details as JsonObject | null)?.approval as JsonValue | undefined);
+
+  const skip = async () => {
+    if (!window.confirm(`Skip ${node.nodeId}? It becomes SKIPPED and the run goes on.`)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await gql(SKIP_NODE, { runId: run.id, nodeId: node.nodeId });
+      onChanged();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="node-panel" aria-label={`Node ${node.nodeId}`}>
+      <div className="section-head">
+        <h2>{node.name || node.nodeId}</h2>
+        <button type="button" className="btn btn-ghost btn-small" aria-label="Close the node panel" onClick={onClose}>
+          ✕
+        </button>
+      </div>
+      <p>
+        <StatusBadge status={node.status} /> <code>{node.nodeId}</code> · <code>{node.type}</code>
+      </p>
+      {node.status === 'WAITING' && (
+        <p className="waiting-inline" role="status">
+          {node.waitingFor === 'approval'
+            ? 'Waits for an approval decision.'
+            : 'Failed and waits for an operator: retry or skip it.'}
+        </p>
+      )}
+      {node.error && (
+        <div className="error-box" role="alert">
+          <strong>{node.error.type}</strong>
+          <p>{node.error.message}</p>
+        </div>
+      )}
+      <dl className="facts">
+        <Fact label="Attempts">{node.attempts}</Fact>
+        <Fact label="Executions">{node.executions}</Fact>
+        <Fact label="Started">{formatTime(node.startedAt)}</Fact>
+        <Fact label="Ended">{formatTime(node.endedAt)}</Fact>
+        <Fact label="Duration">{elapsed(node.startedAt, node.endedAt)}</Fact>
+        {node.skipReason && <Fact label="Skipped because">{node.skipReason}</Fact>}
+      </dl>
+      <p>
+        <a href={run.temporalUiUrl} target="_blank" rel="noopener noreferrer">
+          Open this run in the Temporal UI ↗
+        </a>{' '}
+        <span className="muted">(activity id: {node.nodeId})</span>
+      </p>
+
+      {canOperate && runOpen && (canRetry || canSkip || canDecide) && (
+        <section className="operations" aria-label="Node operations">
+          <h3>Operations</h3>
+          {canDecide && <Decision run={run} node={node} onDone={onChanged} />}
+          {retrying ? (
+            <RetryForm
+              run={run}
+              node={node}
+              definitionNode={definitionNode}
+              plugin={plugin}
+              onCancel={() => setRetrying(false)}
+              onDone={() => {
+                setRetrying(false);
+                onChanged();
+              }}
+            />
+          ) : (
+            <div className="form-actions">
+              {canRetry && (
+                <button type="button" className="btn btn-primary" onClick={() => setRetrying(true)}>
+                  Retry…
+                </button>
+              )}
+              {canSkip && (
+                <button type="button" className="btn" disabled={busy} onClick={() => void skip()}>
+                  Skip node
+                </button>
+              )}
+            </div>
+          )}
+          {error && (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          )}
+        </section>
+      )}
+
+      {approval && (
+        <>
+          <h3>Approval</h3>
+          <JsonView value={approval} label="Approval state" />
+        </>
+      )}
+      <h3>Resolved inputs</h3>
+      <JsonView value={node.input} label="Resolved inputs" />
+      <h3>Output</h3>
+      <JsonView value={node.output} label="Output" />
+      {node.details && Object.keys(node.details).filter((key) => key !== 'approval').length > 0 && (
+        <>
+          <h3>More</h3>
+          <JsonView value={Object.fromEntries(Object.entries(node.details).filter(([key]) => key !== 'approval'))} />
+        </>
+      )}
+    </div>
+  );
+}
