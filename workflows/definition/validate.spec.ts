@@ -356,6 +356,16 @@ describe(validateDefinition.name, () => {
       expect(problems[0].message).toContain('n29 -> ... (19969 more) -> n19999');
     });
 
+    it('lists at most 100 cycles, cheaply, however many there are', () => {
+      const nodes = Array.from({ length: 5_000 }, (_, i) => ({ id: `n${i}`, type: 'gateway.join' }));
+      const raw = chain(...nodes);
+      for (let i = 2; i < 5_000; i++) raw.edges.push({ from: `n${i}`, to: 'n1' });
+      const problems = problemsOf(raw);
+      expect(problems).toHaveLength(101);
+      expect(problems[0].message).toBe('cycle: n1 -> n2 -> n1');
+      expect(problems[100]).toEqual({ path: 'edges', message: '4898 more cycles not listed' });
+    });
+
     it('accepts a diamond (not a cycle)', () => {
       const raw = {
         name: 'x',

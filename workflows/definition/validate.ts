@@ -73,6 +73,7 @@ const ENCLOSING_KEYWORDS = new Set([
 ]);
 const NAME_WARNING_LENGTH = 200;
 const CYCLE_NAMES_SHOWN = 30;
+const MAX_CYCLES_REPORTED = 100;
 const DURATION_HINT = 'must be a duration like 250ms, 30s, 5m or 1h30m';
 
 type NodeKind = 'gateway' | 'builtin' | 'plugin';
@@ -119,8 +120,12 @@ function has(object: object, key: string): boolean {
 }
 
 function errorMessage(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.split('\n')[0];
+  try {
+    const message = err instanceof Error ? err.message : String(err);
+    return message.split('\n')[0] || 'unknown error';
+  } catch {
+    return 'unknown error';
+  }
 }
 
 const distanceRows = [new Int32Array(42), new Int32Array(42), new Int32Array(42)];
@@ -842,7 +847,7 @@ class DefinitionValidation {
     const path: number[] = [];
     const nextChild: number[] = [];
     const postorder: number[] = [];
-    const cycles: Array<{ members: number[]; edge: number }> = [];
+    const cycles: Array<{ shown: number[]; last: number; length: number; edge: number }> = [];
     let acyclic = true;
     for (const root of graphNodes) {
       if (state[root] !== 0) continue;
@@ -863,7 +868,11 @@ class DefinitionValidation {
             nextChild.push(0);
           } else if (state[next] === 1) {
             acyclic = false;
-            cycles.push({ members: path.slice(positionOnPath[next]), edge: this.successorEdges[node][child] });
+            // Only the names shown are kept: a hostile graph may close thousands of long cycles.
+            const start = positionOnPath[next];
+            const length = path.length - start;
+            const shown = path.slice(start, start + Math.min(length, CYCLE_NAMES_SHOWN - 1));
+            cycles.push({ shown, last: path[path.length - 1], length, edge: this.successorEdges[node][child] });
           }
         } else {
           state[node] = 2;
@@ -874,20 +883,23 @@ class DefinitionValidation {
       }
     }
     cycles.sort((a, b) => a.edge - b.edge);
-    for (const cycle of cycles) this.reportCycle(cycle.members, cycle.edge);
+    for (const cycle of cycles.slice(0, MAX_CYCLES_REPORTED)) this.reportCycle(cycle);
+    if (cycles.length > MAX_CYCLES_REPORTED) {
+      this.problem('edges', `${cycles.length - MAX_CYCLES_REPORTED} more cycles not listed`);
+    }
     if (!acyclic) return;
     const topo = new Int32Array(count).fill(-1);
     for (let i = 0; i < postorder.length; i++) topo[postorder[i]] = postorder.length - 1 - i;
     this.topo = topo;
   }
 
-  private reportCycle(members: number[], closingEdge: number): void {
-    const ids = members.map((index) => this.nodes[index].id as string);
-    const shown =
-      ids.length > CYCLE_NAMES_SHOWN
-        ? [...ids.slice(0, CYCLE_NAMES_SHOWN - 1), `... (${ids.length - CYCLE_NAMES_SHOWN} more)`, ids[ids.length - 1]]
-        : ids;
-    this.problem(childPath('edges', closingEdge), `cycle: ${[...shown, ids[0]].join(' -> ')}`);
+  private reportCycle(cycle: { shown: number[]; last: number; length: number; edge: number }): void {
+    const id = (index: number): string => this.nodes[index].id as string;
+    const names = cycle.shown.map(id);
+    if (cycle.length > CYCLE_NAMES_SHOWN) names.push(`... (${cycle.length - CYCLE_NAMES_SHOWN} more)`);
+    if (cycle.length > cycle.shown.length) names.push(id(cycle.last));
+    names.push(names[0]);
+    this.problem(childPath('edges', cycle.edge), `cycle: ${names.join(' -> ')}`);
   }
 
   private checkGateways(): void {
