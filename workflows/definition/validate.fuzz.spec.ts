@@ -37,7 +37,6 @@ const catalog: PluginCatalog = {
 };
 
 // Definitions here are JSON built and broken at random.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 
 /** A valid definition with every kind of node, edge and expression, to mutate. */

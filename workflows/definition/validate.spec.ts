@@ -4,7 +4,6 @@ import type { Problem } from './problems';
 import { validateDefinition } from './validate';
 
 // Test definitions are built loosely and broken on purpose.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = Record<string, any>;
 
 const PLUGINS: PluginDescriptor[] = [
