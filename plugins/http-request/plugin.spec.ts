@@ -260,6 +260,134 @@ describe('httpRequest', () => {
   });
 });
 
+describe('httpRequest successWhen, successBody and extract', () => {
+  let base: string;
+  let server: Server;
+
+  beforeAll(async () => {
+    ({ base, server } = await startServer({
+      '/created': json(201, { data: { id: 'T-42', items: [{ id: 7 }, { id: 8 }], links: { self: '/t/T-42' } } }),
+      '/accepted': json(202, { state: 'starting', checks: [{ ok: false }] }),
+      '/ready': json(200, { state: 'ready', checks: [{ ok: true, name: 'db' }], meta: { region: 'eu', zone: 'a' } }),
+      '/gone': text(404, 'no such record'),
+      '/boom': json(500, { error: 'down' }),
+      '/text': text(200, 'plain words'),
+    }));
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('accepts only the listed statuses: codes, classes and ranges', async () => {
+    await expect(runPlugin(httpRequest, { url: `${base}/created`, successWhen: [201] })).resolves.toMatchObject({
+      status: 201,
+    });
+    await expect(runPlugin(httpRequest, { url: `${base}/ready`, successWhen: ['2xx'] })).resolves.toMatchObject({
+      status: 200,
+    });
+    await expect(
+      runPlugin(httpRequest, { url: `${base}/accepted`, successWhen: ['200-201', 202] }),
+    ).resolves.toMatchObject({ status: 202 });
+  });
+
+  it('fails a success status outside the list as a non-retryable HttpUnexpectedStatus', async () => {
+    const err = await failure(runPlugin(httpRequest, { url: `${base}/accepted`, successWhen: [200, '204-206'] }));
+    expect(err).toMatchObject({ type: 'HttpUnexpectedStatus', retryable: false, details: { status: 202 } });
+    expect(err.message).toBe(
+      `GET ${base}/accepted returned HTTP 202 Accepted, not 200, 204-206: {"state":"starting","checks":[{"ok":false}]}`,
+    );
+  });
+
+  it('treats a listed 4xx as success, and an unlisted 5xx keeps its usual type', async () => {
+    const output = await runPlugin(httpRequest, { method: 'DELETE', url: `${base}/gone`, successWhen: ['2xx', 404] });
+    expect(output).toMatchObject({ status: 404, body: 'no such record' });
+    await expect(runPlugin(httpRequest, { url: `${base}/boom`, successWhen: ['2xx'] })).rejects.toMatchObject({
+      type: 'HttpServerError',
+      retryable: true,
+    });
+  });
+
+  it('checks values in the body', async () => {
+    await expect(
+      runPlugin(httpRequest, {
+        url: `${base}/ready`,
+        successBody: { '$.state': 'ready', '$.checks[0]': { name: 'db', ok: true }, '$.meta.zone': 'a' },
+      }),
+    ).resolves.toMatchObject({ status: 200 });
+
+    const err = await failure(runPlugin(httpRequest, { url: `${base}/accepted`, successBody: { '$.state': 'ready' } }));
+    expect(err).toMatchObject({ type: 'HttpUnexpectedBody', retryable: true, details: { path: '$.state' } });
+    expect(err.message).toBe(`GET ${base}/accepted returned HTTP 202 Accepted but $.state is "starting", not "ready"`);
+    await expect(runPlugin(httpRequest, { url: `${base}/ready`, successBody: { '$.missing': null } })).rejects.toThrow(
+      'but $.missing is missing, not null',
+    );
+  });
+
+  it('extracts values by JSON path into output.extracted', async () => {
+    const output = await runPlugin(httpRequest, {
+      method: 'POST',
+      url: `${base}/created`,
+      body: { title: 'x' },
+      extract: {
+        ticketId: { path: '$.data.id', required: true },
+        firstItem: '$.data.items[0].id',
+        lastItem: '$.data.items[-1].id',
+        allItems: '$.data.items[*].id',
+        self: "$['data']['links']['self']",
+        absent: '$.data.nope',
+        withDefault: { path: '$.data.nope', default: 'none' },
+      },
+    });
+    expect(output.extracted).toEqual({
+      ticketId: 'T-42',
+      firstItem: 7,
+      lastItem: 8,
+      allItems: [7, 8],
+      self: '/t/T-42',
+      absent: null,
+      withDefault: 'none',
+    });
+    expect(output.body).toMatchObject({ data: { id: 'T-42' } });
+  });
+
+  it('leaves extracted out when nothing is extracted, and reads $ of a text body', async () => {
+    expect(await runPlugin(httpRequest, { url: `${base}/text` })).not.toHaveProperty('extracted');
+    const output = await runPlugin(httpRequest, { url: `${base}/text`, extract: { all: '$', deeper: '$.a' } });
+    expect(output.extracted).toEqual({ all: 'plain words', deeper: null });
+  });
+
+  it('fails a required path that finds nothing, naming it', async () => {
+    const err = await failure(
+      runPlugin(httpRequest, { url: `${base}/ready`, extract: { id: { path: '$.data.id', required: true } } }),
+    );
+    expect(err).toMatchObject({
+      type: 'HttpExtractFailed',
+      retryable: false,
+      details: { name: 'id', path: '$.data.id' },
+    });
+    expect(err.message).toBe(`GET ${base}/ready returned HTTP 200 OK but extract.id: $.data.id finds nothing`);
+  });
+
+  it('refuses malformed paths and statuses before sending anything', async () => {
+    await expect(runPlugin(httpRequest, { url: `${base}/ready`, extract: { id: '$.data[' } })).rejects.toMatchObject({
+      type: 'InvalidInput',
+      message: expect.stringContaining('extract.id: JSON path "$.data["'),
+    });
+    await expect(runPlugin(httpRequest, { url: `${base}/ready`, successWhen: ['299-200'] })).rejects.toMatchObject({
+      type: 'InvalidInput',
+      message: expect.stringContaining('successWhen[0]'),
+    });
+    await expect(runPlugin(httpRequest, { url: `${base}/ready`, successWhen: ['6xx'] })).rejects.toThrow(
+      /with\.successWhen\[0\]/,
+    );
+    await expect(runPlugin(httpRequest, { url: `${base}/ready`, extract: { id: 'data.id' } })).rejects.toThrow(
+      /with\.extract\.id/,
+    );
+  });
+});
+
 describe(classifyStatus.name, () => {
   it('maps success statuses to undefined', () => {
     expect(classifyStatus(200)).toBeUndefined();

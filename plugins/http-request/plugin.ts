@@ -1,4 +1,14 @@
-import { PluginError, cancellationError, definePlugin, durationToMs, keepHeartbeating, type JsonValue } from '../sdk';
+import {
+  PluginError,
+  cancellationError,
+  definePlugin,
+  durationToMs,
+  evaluateJsonPath,
+  keepHeartbeating,
+  parseJsonPath,
+  type JsonPathSegment,
+  type JsonValue,
+} from '../sdk';
 import {
   httpRequestExamples,
   httpRequestInputSchema,
@@ -38,6 +48,12 @@ export function classifyStatus(status: number): { type: string; retryable: boole
  * `http.request`: one HTTP exchange with Node's `fetch`. 4xx and 5xx responses fail the node with
  * a typed {@link PluginError}; connection failures and timeouts are retryable.
  *
+ * `successWhen` replaces the default notion of success with a list of statuses (a status outside
+ * it fails as `HttpUnexpectedStatus`, or as its usual 4xx/5xx type); `successBody` also requires
+ * values in the parsed body (`HttpUnexpectedBody`, retryable: the service may not be ready yet);
+ * `extract` copies values out of the body into `output.extracted` by JSON path
+ * (`HttpExtractFailed` when a `required` path finds nothing).
+ *
  * @example
  * { id: build, type: http.request, with: { method: POST, url: "https://ci.local/build", body: { ref: main } } }
  */
@@ -64,6 +80,7 @@ export const httpRequest = definePlugin<HttpRequestInput, HttpRequestOutput>({
       throw invalidInput('timeout must be a duration like "30s" or a positive number of milliseconds');
     }
     const { headers, body } = buildRequest(method, input);
+    const checks = prepareChecks(input);
     if (ctx.signal.aborted) throw cancellationError(ctx.signal);
 
     const timeout = new AbortController();
@@ -105,23 +122,128 @@ export const httpRequest = definePlugin<HttpRequestInput, HttpRequestOutput>({
     }
 
     ctx.logger.debug('http.request done', { method, url: shownUrl, status: response.status, ms: Date.now() - started });
-    const failure = classifyStatus(response.status);
+    const statusLine = `${method} ${shownUrl} returned HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+    const accepted = checks.statuses ? checks.statuses.some((range) => inRange(response.status, range)) : undefined;
+    const failure =
+      accepted === undefined
+        ? classifyStatus(response.status)
+        : accepted
+          ? undefined
+          : (classifyStatus(response.status) ?? { type: 'HttpUnexpectedStatus', retryable: false });
     if (failure) {
       const excerpt = excerptOf(text);
+      const expected = accepted === false ? `, not ${describeStatuses(input.successWhen ?? [])}` : '';
+      throw new PluginError(failure.type, `${statusLine}${expected}${excerpt ? `: ${excerpt}` : ''}`, {
+        retryable: failure.retryable,
+        details: { status: response.status, body: excerpt },
+      });
+    }
+    const parsed = parseBody(text, response.headers.get('content-type'));
+    for (const { path, segments, expected } of checks.body) {
+      const found = evaluateJsonPath(parsed, segments);
+      if (found.found && jsonEqual(found.value, expected)) continue;
+      const actual = found.found ? shortJson(found.value) : 'missing';
       throw new PluginError(
-        failure.type,
-        `${method} ${shownUrl} returned HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}` +
-          (excerpt ? `: ${excerpt}` : ''),
-        { retryable: failure.retryable, details: { status: response.status, body: excerpt } },
+        'HttpUnexpectedBody',
+        `${statusLine} but ${path} is ${actual}, not ${shortJson(expected)}`,
+        { retryable: true, details: { status: response.status, path, body: excerptOf(text) } },
       );
     }
-    return {
+    const output: HttpRequestOutput = {
       status: response.status,
       headers: Object.fromEntries(response.headers.entries()),
-      body: parseBody(text, response.headers.get('content-type')),
+      body: parsed,
     };
+    if (checks.extract.length > 0) {
+      const extracted: { [name: string]: JsonValue } = {};
+      for (const { name, path, segments, required, fallback } of checks.extract) {
+        const found = evaluateJsonPath(parsed, segments);
+        if (!found.found && required) {
+          throw new PluginError('HttpExtractFailed', `${statusLine} but extract.${name}: ${path} finds nothing`, {
+            retryable: false,
+            details: { status: response.status, name, path, body: excerptOf(text) },
+          });
+        }
+        extracted[name] = found.found ? found.value : fallback;
+      }
+      output.extracted = extracted;
+    }
+    return output;
   },
 });
+
+/** A status range of `successWhen`, inclusive. */
+type StatusRange = [low: number, high: number];
+
+interface Checks {
+  statuses?: StatusRange[];
+  body: Array<{ path: string; segments: JsonPathSegment[]; expected: JsonValue }>;
+  extract: Array<{ name: string; path: string; segments: JsonPathSegment[]; required: boolean; fallback: JsonValue }>;
+}
+
+/** Reads `successWhen`, `successBody` and `extract` before anything is sent: a typo fails the node up front. */
+function prepareChecks(input: HttpRequestInput): Checks {
+  const path = (text: string, where: string): JsonPathSegment[] => {
+    try {
+      return parseJsonPath(text);
+    } catch (err) {
+      throw invalidInput(`${where}: ${(err as Error).message}`);
+    }
+  };
+  const checks: Checks = { body: [], extract: [] };
+  if (input.successWhen !== undefined) {
+    checks.statuses = input.successWhen.map((item, index) => {
+      const range = statusRange(item);
+      if (!range)
+        throw invalidInput(`successWhen[${index}] must be a status (200), a class ("2xx") or a range ("200-299")`);
+      return range;
+    });
+  }
+  for (const [text, expected] of Object.entries(input.successBody ?? {})) {
+    checks.body.push({ path: text, segments: path(text, `successBody[${JSON.stringify(text)}]`), expected });
+  }
+  for (const [name, spec] of Object.entries(input.extract ?? {})) {
+    const { path: text, required = false, default: fallback = null } = typeof spec === 'string' ? { path: spec } : spec;
+    checks.extract.push({ name, path: text, segments: path(text, `extract.${name}`), required, fallback });
+  }
+  return checks;
+}
+
+function statusRange(item: number | string): StatusRange | undefined {
+  if (typeof item === 'number') return Number.isInteger(item) && item >= 100 && item <= 599 ? [item, item] : undefined;
+  const klass = /^([1-5])xx$/.exec(item);
+  if (klass) return [Number(klass[1]) * 100, Number(klass[1]) * 100 + 99];
+  const range = /^(\d{3})-(\d{3})$/.exec(item);
+  if (range && Number(range[1]) <= Number(range[2])) return [Number(range[1]), Number(range[2])];
+  return undefined;
+}
+
+function inRange(status: number, [low, high]: StatusRange): boolean {
+  return status >= low && status <= high;
+}
+
+function describeStatuses(items: ReadonlyArray<number | string>): string {
+  return items.map(String).join(', ');
+}
+
+/** Structural equality of JSON values (object key order ignored). */
+function jsonEqual(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  }
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && jsonEqual(a[key], b[key]))
+  );
+}
+
+function shortJson(value: JsonValue): string {
+  const text = JSON.stringify(value);
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
 
 function invalidInput(message: string): PluginError {
   return new PluginError('InvalidInput', message, { retryable: false });

@@ -3,3 +3,4 @@ export * from './plugin';
 export * from './duration';
 export * from './cancellation';
 export * from './capped-output';
+export * from './json-path';
