@@ -73,7 +73,7 @@ function timeCompile(definition: Definition, reps = 5): number {
 
 async function main(): Promise<void> {
   Runtime.install({
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
   });
   const executable = await ensureTemporalCli();
   const env = await TestWorkflowEnvironment.createLocal({
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   try {
     const workflowBundle = await bundleWorkflowCode({
       workflowsPath: require.resolve('./workflows'),
-      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
     });
     const worker = await Worker.create({
       connection: env.nativeConnection,

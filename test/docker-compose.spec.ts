@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { SWITCHYARD_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 interface Service {
   image?: string;
@@ -40,8 +41,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('registers every search attribute the interpreter writes', async () => {
-    const { SWITCHYARD_SEARCH_ATTRIBUTES } = await import('../workflows/search-attributes');
+  it('registers every search attribute the interpreter writes', () => {
     const command = compose.services['temporal-admin-tools'].command!.join(' ');
     for (const key of SWITCHYARD_SEARCH_ATTRIBUTES) expect(command).toContain(`--name ${key.name}`);
   });

@@ -47,7 +47,7 @@ describe('CEL inside the workflow sandbox', () => {
   it('bundles and evaluates exactly as in Node', async () => {
     const workflowBundle = await bundleWorkflowCode({
       workflowsPath: require.resolve('./workflows/expression-probe'),
-      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
     });
     const { client } = await testTemporal();
     const taskQueue = uniqueTaskQueue('cel');

@@ -76,7 +76,7 @@ describe('interpreter', () => {
   });
 
   it('routes an exclusive gateway to the first edge whose condition holds, else the default', async () => {
-    const definition = (env: string): Definition => ({
+    const definition = (): Definition => ({
       name: 'exclusive',
       inputs: { env: { type: 'string' } },
       nodes: [
@@ -95,7 +95,7 @@ describe('interpreter', () => {
         { from: 'dev', to: 'done' },
       ],
     });
-    const prod = await run(definition('prod'), { env: 'prod' });
+    const prod = await run(definition(), { env: 'prod' });
     expect(statuses(prod.state)).toMatchObject({
       prod: 'SUCCEEDED',
       staging: 'SKIPPED',
@@ -103,7 +103,7 @@ describe('interpreter', () => {
       done: 'SUCCEEDED',
     });
     expect(prod.state.nodes.staging.skipReason).toBe('dead-path');
-    const other = await run(definition('qa'), { env: 'qa' });
+    const other = await run(definition(), { env: 'qa' });
     expect(statuses(other.state)).toMatchObject({
       prod: 'SKIPPED',
       staging: 'SKIPPED',

@@ -7,7 +7,6 @@ import { ensureTemporalCli } from '../../src/temporal/cli-binary';
 import { SWITCHYARD_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __SWITCHYARD_TEMPORAL__: TestWorkflowEnvironment | undefined;
 }
 
@@ -29,7 +28,7 @@ export default async function globalSetup(): Promise<void> {
 
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never,
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-jest-'));
   const bundlePath = join(dir, 'workflow-bundle.js');

@@ -26,7 +26,7 @@ export function createTestActivities() {
     'builtin.noop': run(async (input) => input),
     /** Waits until `parties` executions with the same `name` have arrived: proves they run concurrently. */
     'test.barrier': run(async (input) => {
-      const name = String(input.name);
+      const name = JSON.stringify(input.name);
       const parties = Number(input.parties);
       arrivals.set(name, (arrivals.get(name) ?? 0) + 1);
       const deadline = Date.now() + 10_000;
@@ -41,7 +41,7 @@ export function createTestActivities() {
     'test.flaky': run(async (input, { attempt }) => {
       if (attempt <= Number(input.failTimes ?? 0)) {
         throw ApplicationFailure.create({
-          type: String(input.errorType ?? 'Flaky'),
+          type: typeof input.errorType === 'string' ? input.errorType : 'Flaky',
           message: `attempt ${attempt} failed on purpose`,
           details: [{ attempt }],
         });
@@ -51,8 +51,8 @@ export function createTestActivities() {
     /** Always fails; `nonRetryable` stops retries. */
     'test.fail': run(async (input, { attempt }) => {
       throw ApplicationFailure.create({
-        type: String(input.errorType ?? 'Boom'),
-        message: String(input.message ?? 'failed on purpose'),
+        type: typeof input.errorType === 'string' ? input.errorType : 'Boom',
+        message: typeof input.message === 'string' ? input.message : 'failed on purpose',
         nonRetryable: input.nonRetryable === true,
         details: [{ attempt }],
       });

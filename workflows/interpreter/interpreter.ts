@@ -18,7 +18,12 @@ import {
   RUN_FAILED_TYPE,
   skipNodeUpdate,
   stateQuery,
+  type BreakpointRequest,
+  type DecisionRequest,
+  type ForceFailRequest,
   type InterpreterInput,
+  type RetryNodeRequest,
+  type SkipNodeRequest,
   type ProgressSinks,
   type RunState,
   type RunStatus,
@@ -64,16 +69,16 @@ export async function interpreter(input: InterpreterInput): Promise<RunState> {
     cancelRequest ??= { by: op?.by ?? 'unknown', ...(op?.reason ? { reason: op.reason } : {}) };
   });
   wf.setHandler(retryNodeUpdate, (request) => machine.retry(request), {
-    validator: (request) => machine.validateRetry(request),
+    validator: (request: RetryNodeRequest) => machine.validateRetry(request),
   });
   wf.setHandler(skipNodeUpdate, (request) => machine.skipByOperator(request), {
-    validator: (request) => machine.validateSkip(request),
+    validator: (request: SkipNodeRequest) => machine.validateSkip(request),
   });
   wf.setHandler(approveNodeUpdate, (request) => machine.decide(request, 'approve', now()), {
-    validator: (request) => machine.validateDecision(request),
+    validator: (request: DecisionRequest) => machine.validateDecision(request),
   });
   wf.setHandler(rejectNodeUpdate, (request) => machine.decide(request, 'reject', now()), {
-    validator: (request) => machine.validateDecision(request),
+    validator: (request: DecisionRequest) => machine.validateDecision(request),
   });
   wf.setHandler(
     forceFailNodeUpdate,
@@ -82,13 +87,13 @@ export async function interpreter(input: InterpreterInput): Promise<RunState> {
       scopes.get(request.nodeId)?.cancel();
       return state;
     },
-    { validator: (request) => machine.validateForceFail(request) },
+    { validator: (request: ForceFailRequest) => machine.validateForceFail(request) },
   );
   wf.setHandler(pauseAtNodeUpdate, (request) => machine.setBreakpoint(request), {
-    validator: (request) => machine.validateBreakpoint(request),
+    validator: (request: BreakpointRequest) => machine.validateBreakpoint(request),
   });
   wf.setHandler(clearBreakpointUpdate, (request) => machine.clearBreakpoint(request), {
-    validator: (request) => machine.validateClearBreakpoint(request),
+    validator: (request: BreakpointRequest) => machine.validateClearBreakpoint(request),
   });
 
   const tracksStatus = wf.workflowInfo().typedSearchAttributes.get(SA_RUN_STATUS) !== undefined;
@@ -128,7 +133,7 @@ export async function interpreter(input: InterpreterInput): Promise<RunState> {
     inflight.add(done);
   };
 
-  let temporalCancellation: unknown;
+  let temporalCancellation: Error | undefined;
   try {
     for (;;) {
       reportStatus();
@@ -150,7 +155,7 @@ export async function interpreter(input: InterpreterInput): Promise<RunState> {
     }
   } catch (err) {
     if (!wf.isCancellation(err)) throw err;
-    temporalCancellation = err;
+    temporalCancellation = err as Error;
     machine.cancel(now(), 'Temporal', 'workflow cancellation requested');
   }
 
