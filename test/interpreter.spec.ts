@@ -12,7 +12,7 @@ import {
   stateQuery,
 } from '../workflows/contract';
 import type { Definition } from '../workflows/definition/types';
-import { finalState, recordHistory, startInterpreter, waitForState } from './support/runs';
+import { finalState, recordHistory, startInterpreter, testPlan, waitForState } from './support/runs';
 import { createTestActivities } from './support/test-activities';
 import { recordingProgressSink, testTemporal, uniqueTaskQueue, withWorker } from './support/temporal';
 
@@ -521,5 +521,27 @@ describe('interpreter', () => {
     expect(transitions.indexOf('a:SUCCEEDED')).toBeLessThan(transitions.indexOf('b:RUNNING'));
     expect(reports.at(-1)!.run.status).toBe('SUCCEEDED');
     expect(reports.at(-1)!.run.endedAt).toBeDefined();
+  });
+
+  it('takes its run id and start time from Temporal when the input leaves them empty (scheduled runs)', async () => {
+    const taskQueue = uniqueTaskQueue('identity');
+    const test = createTestActivities();
+    await withWorker({ taskQueue, activities: test.activities }, async () => {
+      const definition: Definition = {
+        name: 'identity',
+        nodes: [{ id: 'a', type: 'builtin.noop', with: { id: '${run.id}' } }],
+      };
+      const handle = await client.workflow.start('interpreter', {
+        taskQueue,
+        workflowId: uniqueTaskQueue('identity-wf'),
+        args: [
+          { plan: testPlan(definition), inputs: {}, run: { id: '', startedBy: 'schedule:nightly', startedAt: '' } },
+        ],
+      });
+      const state = await finalState(handle);
+      expect(state.runId).toBe(handle.firstExecutionRunId);
+      expect(state.nodes.a.input).toEqual({ id: handle.firstExecutionRunId });
+      expect(Date.parse(state.startedAt)).toBeGreaterThan(Date.now() - 60_000);
+    });
   });
 });

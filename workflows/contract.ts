@@ -44,12 +44,16 @@ export interface ExecutionPlan {
 
 /** Who and what started a run; shown in UIs and in expressions as `run`. */
 export interface RunInfo {
+  /** The Switchyard run id; empty: the Temporal run id (a schedule's action has one fixed input for every firing). */
   id: string;
   startedBy: string;
-  /** RFC 3339. */
+  /** RFC 3339; empty: the workflow's start time. */
   startedAt: string;
   templateId?: string;
   templateVersion?: number;
+  projectId?: string;
+  /** Set when a schedule started the run. */
+  scheduleId?: string;
 }
 
 /**

@@ -35,7 +35,22 @@ import { errorOf, RunMachine, type NodeLaunch } from './run-machine';
 
 const now = (): string => new Date().toISOString();
 
-export async function interpreter(input: InterpreterInput): Promise<RunState> {
+/** Fills a run id and start time left empty (scheduled runs) from Temporal's own. */
+function withRunIdentity(input: InterpreterInput): InterpreterInput {
+  if (input.run.id && input.run.startedAt) return input;
+  const info = wf.workflowInfo();
+  return {
+    ...input,
+    run: {
+      ...input.run,
+      id: input.run.id || info.runId,
+      startedAt: input.run.startedAt || info.runStartTime.toISOString(),
+    },
+  };
+}
+
+export async function interpreter(rawInput: InterpreterInput): Promise<RunState> {
+  const input = withRunIdentity(rawInput);
   const machine = new RunMachine(input);
   const scopes = new Map<string, wf.CancellationScope>();
   const inflight = new Set<Promise<void>>();
