@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PluginError } from '../sdk';
 import { runPlugin } from '../sdk/testing';
-import { createShellExecPlugin, shellExec } from './plugin';
+import { COMMAND_NOT_ALLOWED, createShellExecPlugin, shellExec } from './plugin';
 
 /** Live (non-zombie) processes of process group `pgid`, read from `ps` independently of the plugin. */
 function liveMembers(pgid: number): Array<{ pid: number; command: string }> {
@@ -184,5 +184,68 @@ describe('shellExec', () => {
     expect(err.message).toBe('Command timed out after 300ms and was killed');
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(liveMembers(pgid)).toEqual([]);
+  });
+});
+
+describe('shellExec with allowedCommands', () => {
+  const restricted = createShellExecPlugin({ allowedCommands: ['echo', 'printf', '/bin/true'] });
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'shell-exec-allowed-'));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs a listed program, by argv or as the first word of a plain command', async () => {
+    await expect(runPlugin(restricted, { argv: ['printf', '%s', 'a;b'] })).resolves.toMatchObject({ stdout: 'a;b' });
+    await expect(runPlugin(restricted, { argv: ['/bin/true'] })).resolves.toMatchObject({ exitCode: 0 });
+    await expect(
+      runPlugin(restricted, { command: `echo "double quoted; fine" 'single $HOME; fine' *.none` }),
+    ).resolves.toMatchObject({ stdout: 'double quoted; fine single $HOME; fine *.none\n' });
+  });
+
+  it.each([
+    ['an unlisted argv[0]', { argv: ['touch', 'x'] }, '"touch" is not allowed'],
+    ['a listed name given as a path', { argv: ['/bin/echo', 'x'] }, '"/bin/echo" is not allowed'],
+    ['an unlisted first word', { command: 'touch x' }, '"touch" is not allowed'],
+    ['a chain', { command: 'echo ok; touch x' }, 'command contains ";"'],
+    ['a pipe', { command: 'echo ok | tee x' }, 'command contains "|"'],
+    ['a background job', { command: 'echo ok & touch x' }, 'command contains "&"'],
+    ['a redirection', { command: 'echo ok > x' }, 'command contains ">"'],
+    ['a substitution', { command: 'echo $(touch x)' }, 'command contains "$"'],
+    ['a substitution in double quotes', { command: 'echo "`touch x`"' }, 'command contains "`"'],
+    ['a variable', { command: 'echo $HOME' }, 'command contains "$"'],
+    ['a newline', { command: 'echo ok\ntouch x' }, 'command contains a newline'],
+    ['a subshell', { command: '(touch x)' }, 'command contains "("'],
+    ['an escape', { command: 'echo \\; touch x' }, 'command contains "\\"'],
+    ['a quoted first word', { command: '"touch" x' }, 'first word of command must be a plain program'],
+    ['an assignment prefix', { command: 'A=1 echo x' }, 'first word of command must be a plain program'],
+    ['an unterminated quote', { command: "echo 'x" }, 'unterminated quote'],
+    ['a PATH override', { argv: ['echo', 'x'], env: { PATH: '.' } }, 'env may not set PATH'],
+    ['a preload', { command: 'echo x', env: { LD_PRELOAD: '/tmp/x.so' } }, 'env may not set LD_PRELOAD'],
+  ])('refuses %s as a non-retryable CommandNotAllowed, running nothing', async (_what, input, message) => {
+    const err = await failure(runPlugin(restricted, { ...input, cwd: dir }));
+    expect(err).toMatchObject({ type: COMMAND_NOT_ALLOWED, retryable: false });
+    expect(err.message).toContain(message);
+    expect(execFileSync('ls', [dir], { encoding: 'utf8' })).toBe('');
+  });
+
+  it('names what this worker allows, in the refusal and in its description', async () => {
+    const err = await failure(runPlugin(restricted, { argv: ['rm', '-rf', dir] }));
+    expect(err.message).toBe('shell.exec on this worker may run only echo, printf, /bin/true; "rm" is not allowed');
+    expect(restricted.description).toContain('On this worker it may run only: echo, printf, /bin/true.');
+    const nothing = createShellExecPlugin({ allowedCommands: [] });
+    await expect(runPlugin(nothing, { argv: ['echo'] })).rejects.toMatchObject({ type: COMMAND_NOT_ALLOWED });
+  });
+
+  it('leaves an unrestricted worker alone', async () => {
+    await expect(runPlugin(shellExec, { command: 'echo a; echo $((1 + 1)) | cat' })).resolves.toMatchObject({
+      stdout: 'a\n2\n',
+    });
+  });
+
+  it('refuses a setting with an empty or spaced entry', () => {
+    expect(() => createShellExecPlugin({ allowedCommands: ['rm -rf'] })).toThrow(/without spaces/);
   });
 });

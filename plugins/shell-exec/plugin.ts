@@ -26,7 +26,20 @@ export interface ShellExecOptions {
   killGraceMs?: number;
   /** Kept of each of stdout and stderr (default 1 MiB). */
   maxOutputBytes?: number;
+  /**
+   * The programs this worker may run, when it restricts `shell.exec` (a worker setting; unset means
+   * anything). A bare name (`kubectl`) allows that name looked up on `PATH`; a path
+   * (`/usr/local/bin/deploy`) allows exactly that path. `argv[0]`, or the first word of `command`,
+   * must be listed; `command` may then use no shell operators or expansions (`;`, `&`, `|`, `<`,
+   * `>`, `$`, backquotes, parentheses, backslashes, newlines; single-quoted text excepted), and
+   * `env` may not set `PATH`, `IFS`, `LD_*` and the like, so a node cannot chain, smuggle or
+   * redirect to another program. Refusals are `CommandNotAllowed`, never retried.
+   */
+  allowedCommands?: readonly string[];
 }
+
+/** The `PluginError` type of a command this worker's `allowedCommands` does not allow. */
+export const COMMAND_NOT_ALLOWED = 'CommandNotAllowed';
 
 const MESSAGE_TAIL_CHARS = 500;
 const HEARTBEAT_TAIL_CHARS = 200;
@@ -41,6 +54,13 @@ export function createShellExecPlugin(options: ShellExecOptions = {}): Plugin<Sh
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 5_000;
   const killGraceMs = options.killGraceMs ?? 5_000;
   const maxOutputBytes = options.maxOutputBytes ?? 1024 * 1024;
+  const allowed = options.allowedCommands ? [...options.allowedCommands] : undefined;
+  if (allowed?.some((entry) => entry.trim() === '' || /\s/.test(entry))) {
+    throw new Error('shell.exec allowedCommands: each entry must be a program name or path, without spaces');
+  }
+  const restriction = allowed
+    ? ` On this worker it may run only: ${allowed.length > 0 ? allowed.join(', ') : 'nothing'}.`
+    : '';
 
   return definePlugin<ShellExecInput, ShellExecOutput>({
     type: 'shell.exec',
@@ -48,7 +68,7 @@ export function createShellExecPlugin(options: ShellExecOptions = {}): Plugin<Sh
     title: 'Shell command',
     description:
       'Runs a command with /bin/sh -c, or a program with its arguments, on the worker. ' +
-      'A non-zero exit fails the node; stdout and stderr are its output.',
+      `A non-zero exit fails the node; stdout and stderr are its output.${restriction}`,
     inputSchema: shellExecInputSchema,
     outputSchema: shellExecOutputSchema,
     defaults: { retry: { maximumAttempts: 1 }, timeout: { startToClose: '10m', heartbeat: '30s' } },
@@ -56,6 +76,7 @@ export function createShellExecPlugin(options: ShellExecOptions = {}): Plugin<Sh
 
     async execute(ctx, input) {
       const [file, args] = programOf(input);
+      if (allowed) checkAllowed(input, allowed);
       const timeoutMs = input.timeout === undefined ? undefined : durationToMs(input.timeout);
       if (input.timeout !== undefined && !(timeoutMs !== undefined && timeoutMs > 0)) {
         throw invalidInput('timeout must be a duration like "5m" or a positive number of milliseconds');
@@ -178,6 +199,72 @@ function programOf(input: ShellExecInput): [string, string[]] {
   const argv = input.argv as string[];
   if (argv.length === 0 || argv[0].length === 0) throw invalidInput('argv must start with a program');
   return [argv[0], argv.slice(1)];
+}
+
+/**
+ * Throws `CommandNotAllowed` unless the program `input` would run is in `allowed` (see
+ * {@link ShellExecOptions.allowedCommands}). Never quotes the command: it may hold secrets.
+ */
+export function checkAllowed(input: ShellExecInput, allowed: readonly string[]): void {
+  const program = input.argv ? input.argv[0] : firstWordOf(input.command ?? '');
+  if (!allowed.includes(program)) {
+    throw notAllowed(
+      `shell.exec on this worker may run only ${allowed.length > 0 ? allowed.join(', ') : 'nothing'}; ` +
+        `${JSON.stringify(program)} is not allowed`,
+    );
+  }
+  // These would change which program a listed name resolves to, or make the shell run code of its own.
+  const risky = Object.keys(input.env ?? {}).filter((name) => RISKY_ENV.test(name));
+  if (risky.length > 0) {
+    throw notAllowed(`env may not set ${risky.join(', ')} on a worker that restricts its commands`);
+  }
+}
+
+const RISKY_ENV = /^(PATH|IFS|ENV|BASH_ENV|SHELLOPTS|BASHOPTS|PS4|LD_.*|DYLD_.*)$/;
+
+function notAllowed(message: string): PluginError {
+  return new PluginError(COMMAND_NOT_ALLOWED, message, { retryable: false });
+}
+
+/** What chains, redirects, substitutes or escapes in `sh`: outside quotes, and (the first three) inside double quotes. */
+const UNQUOTED_OPERATORS = new Set([';', '&', '|', '<', '>', '$', '`', '(', ')', '\\', '\n', '\r']);
+const DOUBLE_QUOTED_OPERATORS = new Set(['$', '`', '\\']);
+
+/**
+ * The program a `/bin/sh -c` command line starts, when the line is a plain command: a plain first
+ * word, then arguments, with no shell operators or expansions (single-quoted text is literal).
+ */
+function firstWordOf(command: string): string {
+  let quote: "'" | '"' | undefined;
+  for (const char of command) {
+    if (quote === "'") {
+      if (char === "'") quote = undefined;
+      continue;
+    }
+    if (quote === '"') {
+      if (char === '"') quote = undefined;
+      else if (DOUBLE_QUOTED_OPERATORS.has(char)) throw operatorRefused(char);
+      continue;
+    }
+    if (UNQUOTED_OPERATORS.has(char)) throw operatorRefused(char);
+    if (char === "'" || char === '"') quote = char;
+  }
+  if (quote) throw notAllowed('command has an unterminated quote');
+  const first = command.trim().split(/[ \t]+/)[0] ?? '';
+  if (!/^[A-Za-z0-9_./+-]+$/.test(first)) {
+    throw notAllowed(
+      'the first word of command must be a plain program name or path (no quotes, globs or assignments)',
+    );
+  }
+  return first;
+}
+
+function operatorRefused(char: string): PluginError {
+  const shown = char === '\n' ? 'a newline' : char === '\r' ? 'a carriage return' : `"${char}"`;
+  return notAllowed(
+    `command contains ${shown}, which shell.exec does not allow on a worker that restricts its commands ` +
+      '(give argv, or one command without shell operators or expansions)',
+  );
 }
 
 async function checkDirectory(cwd: string): Promise<void> {
