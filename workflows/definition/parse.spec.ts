@@ -20,6 +20,26 @@ describe(parseDefinitionText.name, () => {
     expect(parseDefinitionText(text, 'json').value).toEqual(JSON.parse(text));
   });
 
+  it('expands anchors and merge keys, and skips a byte-order mark', () => {
+    const text = [
+      '\ufeffretry: &retry { maximumAttempts: 3, initialInterval: 1s }',
+      'nodes:',
+      '  - { id: a, type: http.request, retry: { <<: *retry, maximumAttempts: 5 } }',
+      '  - { id: b, type: http.request, retry: *retry }',
+    ].join('\n');
+    expect(parseDefinitionText(text)).toEqual({
+      value: {
+        retry: { maximumAttempts: 3, initialInterval: '1s' },
+        nodes: [
+          { id: 'a', type: 'http.request', retry: { maximumAttempts: 5, initialInterval: '1s' } },
+          { id: 'b', type: 'http.request', retry: { maximumAttempts: 3, initialInterval: '1s' } },
+        ],
+      },
+      problems: [],
+    });
+    expect(parseDefinitionText('\ufeff{"a": 1}', 'json').value).toEqual({ a: 1 });
+  });
+
   it('reports bad YAML with its line and column', () => {
     expect(parseDefinitionText('name: x\nnodes:\n  - id: a\n   type: b\n').problems).toEqual([
       { path: 'line 4, column 1', message: 'Sequence item without - indicator' },

@@ -35,7 +35,9 @@ export function parseDefinitionText(text: string, format: DefinitionFormat = 'au
       const { line, column } = lineColumn(text, tooDeep);
       return fail(line, column, `nested deeper than ${MAX_TEXT_NESTING} levels`);
     }
-    return format === 'json' ? parseJson(text) : parseYaml(text);
+    // A byte-order mark from a Windows editor is not content.
+    const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return format === 'json' ? parseJson(source) : parseYaml(source);
   } catch (err) {
     return fail(1, 1, oneLine(err instanceof Error ? err.message : String(err)));
   }
@@ -51,7 +53,8 @@ function oneLine(message: string): string {
 }
 
 function parseYaml(text: string): ParseResult {
-  const documents = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
+  // `<<` merge keys let templates share blocks such as a retry policy through anchors.
+  const documents = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true, merge: true });
   const list = Array.isArray(documents) ? documents : [documents];
   if (list.length === 0) return fail(1, 1, 'the definition is empty');
   const problems: Problem[] = [];

@@ -173,6 +173,20 @@ describe(validateDefinition.name, () => {
       ]);
     });
 
+    it('ignores top-level x- keys, which hold what YAML anchors share', () => {
+      const { value } = parseDefinitionText(
+        [
+          'name: x',
+          'x-retry: &retry { maximumAttempts: 3, initialInterval: 1s }',
+          'nodes:',
+          '  - { id: a, type: http.request, with: { url: "https://x.local/" }, retry: *retry }',
+          '  - { id: b, type: http.request, with: { url: "https://x.local/" }, retry: { <<: *retry, maximumAttempts: 5 }, x-note: 1 }',
+          'edges: [{ from: a, to: b }]',
+        ].join('\n'),
+      );
+      expect(lines(problemsOf(value))).toEqual(['nodes[1].x-note: unknown key x-note']);
+    });
+
     it('checks the types of node and edge fields', () => {
       const raw = chain(
         { id: 'a', type: 'http.request', name: 3, version: 1, with: [], onFailure: 'explode' },

@@ -419,7 +419,9 @@ class DefinitionValidation {
 
   private unknownKeys(object: JsonObject, allowed: readonly string[], path: string): void {
     for (const key of objectKeys(object)) {
-      if (!allowed.includes(key)) this.problem(childPath(path, key), `unknown key ${key}${suggestion(key, allowed)}`);
+      // Top-level `x-` keys are the file's own (YAML anchors shared by several nodes, notes): ignored.
+      if (allowed.includes(key) || (path === '' && key.startsWith('x-'))) continue;
+      this.problem(childPath(path, key), `unknown key ${key}${suggestion(key, allowed)}`);
     }
   }
 
