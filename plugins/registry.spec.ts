@@ -34,6 +34,45 @@ describe(PluginRegistry.name, () => {
     expect(() => new PluginRegistry([noExecute])).toThrow('Plugin x.echo@1.0.0: execute');
   });
 
+  describe('deprecation', () => {
+    const registry = new PluginRegistry([
+      { ...fake('x.greet', '1.0.0'), deprecated: 'use 2.x: it greets by full name' },
+      fake('x.greet', '2.0.0'),
+      fake('x.other', '1.0.0'),
+    ]);
+
+    it('still finds and runs a deprecated version, and says it is deprecated', async () => {
+      expect(registry.find('x.greet', '1.0.0')).toMatchObject({
+        version: '1.0.0',
+        deprecated: 'use 2.x: it greets by full name',
+      });
+      expect(registry.find('x.greet', '1')?.deprecated).toBe('use 2.x: it greets by full name');
+      await expect(registry.get('x.greet', '1.0.0')!.execute(createTestContext().ctx, {})).resolves.toBe(
+        'x.greet@1.0.0',
+      );
+      expect(registry.find('x.greet')).toMatchObject({ version: '2.0.0' });
+      expect(registry.find('x.greet')).not.toHaveProperty('deprecated');
+    });
+
+    it('lists the deprecations', () => {
+      expect(registry.deprecations()).toEqual([
+        { type: 'x.greet', version: '1.0.0', reason: 'use 2.x: it greets by full name' },
+      ]);
+      expect(
+        registry
+          .list()
+          .filter((d) => d.deprecated)
+          .map((d) => `${d.type}@${d.version}`),
+      ).toEqual(['x.greet@1.0.0']);
+    });
+
+    it('wants a reason', () => {
+      expect(() => new PluginRegistry([{ ...fake('x.greet', '1.0.0'), deprecated: '' }])).toThrow(
+        'Plugin x.greet@1.0.0: deprecated must say why',
+      );
+    });
+  });
+
   describe('version selection', () => {
     const registry = new PluginRegistry([
       fake('x.echo', '1.2.0'),

@@ -38,6 +38,9 @@ export class PluginRegistry implements PluginCatalog {
       if (typeof plugin.inputSchema !== 'object' || plugin.inputSchema === null) {
         throw new Error(`Plugin ${id}: inputSchema is missing`);
       }
+      if (plugin.deprecated !== undefined && (typeof plugin.deprecated !== 'string' || plugin.deprecated === '')) {
+        throw new Error(`Plugin ${id}: deprecated must say why, and what to use instead`);
+      }
       const entries = this.byType.get(plugin.type) ?? [];
       if (entries.some((entry) => compareSemver(entry.semver, semver) === 0)) {
         throw new Error(`Duplicate plugin ${id}: each type@version may be registered once`);
@@ -78,6 +81,20 @@ export class PluginRegistry implements PluginCatalog {
   /** The registered plugin types, sorted: one Temporal activity each. */
   types(): string[] {
     return [...this.byType.keys()].sort();
+  }
+
+  /**
+   * The deprecated plugins, with why: what a worker logs at start and the catalog flags. They still
+   * resolve and run; `find` and `list` carry the same `deprecated` text.
+   *
+   * @example registry.deprecations() // [{ type: 'x.greet', version: '1.0.0', reason: 'use 2.x: ...' }]
+   */
+  deprecations(): Array<{ type: string; version: string; reason: string }> {
+    return this.types().flatMap((type) =>
+      (this.byType.get(type) ?? [])
+        .filter((entry) => typeof entry.plugin.deprecated === 'string' && entry.plugin.deprecated.length > 0)
+        .map((entry) => ({ type, version: entry.plugin.version, reason: entry.plugin.deprecated! })),
+    );
   }
 
   /** The versions of one type, newest first. */
