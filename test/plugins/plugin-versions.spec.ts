@@ -78,7 +78,7 @@ describe('plugin versions side by side', () => {
     const plan = compilePlan(validation.definition!, registry);
     const taskQueue = uniqueTaskQueue('versions');
     const state = await withWorker({ taskQueue, activities: createPluginActivities({ registry }) }, async () =>
-      finalState(await startInterpreter(client, taskQueue, validation.definition!, {}, plan)),
+      finalState(await startInterpreter(client, taskQueue, validation.definition!, {}, { plan })),
     );
 
     expect(state.status).toBe('SUCCEEDED');
