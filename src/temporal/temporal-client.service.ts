@@ -51,7 +51,7 @@ export class TemporalNotConfiguredError extends Error {
 /**
  * THE Temporal client of the API (the only code in src/ that talks to `@temporalio/client`):
  * one lazy {@link Connection} and {@link Client} for the configured address and namespace, closed
- * on shutdown; a `temporal` check for `/readyz`; and, at start, the Switchyard search attributes
+ * on shutdown; a `temporal` check for `/readyz` (when an address is configured); and, at start, the Switchyard search attributes
  * made sure of (registered when missing). When they cannot be, runs start without them and a
  * warning is logged once.
  *
@@ -99,10 +99,11 @@ export class TemporalClientService implements OnModuleInit, OnApplicationShutdow
       this.connection = Connection.lazy({ address: this.settings.address });
       this.temporalClient = new Client({ connection: this.connection, namespace: this.settings.namespace });
       void this.searchAttributesAvailable();
+      this.readiness.register({ name: 'temporal', check: () => this.check() });
     } else {
+      // An API process without Temporal (tests of the API alone): nothing to probe, runs cannot start.
       this.logger.warn('TEMPORAL_ADDRESS is unset: runs cannot start until Temporal is configured');
     }
-    this.readiness.register({ name: 'temporal', check: () => this.check() });
   }
 
   async onApplicationShutdown(): Promise<void> {

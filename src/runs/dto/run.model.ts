@@ -1,0 +1,163 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { NODE_STATUSES, RUN_STATUSES, type NodeStatus, type RunStatus } from '../../../workflows/contract';
+import type { JsonObject, JsonValue } from '../../../workflows/definition/types';
+import { GraphQLJSON } from '../../common/graphql/json.scalar';
+import { Paginated } from '../../common/graphql/pagination';
+
+/** `RunStatus` / `NodeStatus` as GraphQL enums (same names and values as the interpreter's). */
+export const RunStatusEnum = Object.fromEntries(RUN_STATUSES.map((status) => [status, status])) as {
+  [S in RunStatus]: S;
+};
+export const NodeStatusEnum = Object.fromEntries(NODE_STATUSES.map((status) => [status, status])) as {
+  [S in NodeStatus]: S;
+};
+registerEnumType(RunStatusEnum, {
+  name: 'RunStatus',
+  description:
+    'WAITING: nothing can move until a person acts (an approval, or a node that failed with onFailure manual).',
+});
+registerEnumType(NodeStatusEnum, { name: 'NodeStatus' });
+
+@ObjectType('RunError', { description: 'Why a run or a node failed.' })
+export class RunErrorModel {
+  @Field()
+  type!: string;
+
+  @Field()
+  message!: string;
+}
+
+@ObjectType('RunPause', { description: 'Who paused a run, when, and at which breakpoint node.' })
+export class RunPauseModel {
+  @Field()
+  by!: string;
+
+  @Field()
+  at!: string;
+
+  @Field(() => String, { nullable: true })
+  nodeId?: string | null;
+}
+
+@ObjectType('NodeRun', { description: 'The state of one node of a run.' })
+export class NodeRunModel {
+  @Field({ description: "The node's id in the definition." })
+  nodeId!: string;
+
+  @Field({ description: 'Plugin type, gateway or built-in node type.' })
+  type!: string;
+
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => NodeStatusEnum)
+  status!: NodeStatus;
+
+  @Field(() => Int, { description: 'Activity attempts, across Temporal retries and operator retries.' })
+  attempts!: number;
+
+  @Field(() => Int, { description: 'How many times the node was started: 1 plus operator retries.' })
+  executions!: number;
+
+  @Field(() => Date, { nullable: true, description: 'When its latest execution started.' })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When its latest execution ended.' })
+  endedAt!: Date | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Its `with`, expressions resolved.' })
+  input!: JsonValue | null;
+
+  @Field(() => GraphQLJSON, { nullable: true })
+  output!: JsonValue | null;
+
+  @Field(() => RunErrorModel, { nullable: true, description: 'Its last error.' })
+  error!: RunErrorModel | null;
+
+  @Field(() => String, { nullable: true, description: 'Why it was SKIPPED: dead-path, on-failure or operator.' })
+  skipReason!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'While WAITING: operator (retry or skip it) or approval.' })
+  waitingFor!: string | null;
+
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'The rest of what the interpreter reports about the node (reused, approval, breakpoint...).',
+  })
+  details!: JsonObject | null;
+}
+
+@ObjectType('Run', { description: 'One execution of a template version.' })
+export class RunModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  projectId!: string;
+
+  @Field(() => ID)
+  templateId!: string;
+
+  @Field({ description: "The template's name." })
+  templateName!: string;
+
+  @Field(() => ID, { description: 'The pinned template version.' })
+  templateVersionId!: string;
+
+  @Field(() => Int, { description: 'The pinned template version number.' })
+  version!: number;
+
+  @Field(() => RunStatusEnum)
+  status!: RunStatus;
+
+  @Field(() => GraphQLJSON, { description: 'Inputs as validated, defaults applied.' })
+  inputs!: JsonObject;
+
+  @Field(() => GraphQLJSON, { nullable: true })
+  outputs!: JsonObject | null;
+
+  @Field(() => RunErrorModel, { nullable: true, description: 'Why the run failed or was cancelled.' })
+  error!: RunErrorModel | null;
+
+  @Field(() => RunPauseModel, { nullable: true, description: 'Set while the run is paused.' })
+  paused!: RunPauseModel | null;
+
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'Why nothing moves right now: [{ kind, nodeId, message }].',
+  })
+  waitingOn!: JsonValue | null;
+
+  @Field({ description: 'Who started it: a username, token:<name> or schedule:<id>.' })
+  startedBy!: string;
+
+  @Field(() => String, { nullable: true, description: 'The idempotency key given to startRun.' })
+  requestId!: string | null;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  endedAt!: Date | null;
+
+  @Field()
+  updatedAt!: Date;
+
+  @Field({ description: 'The Temporal workflow id: <template>-<run id>.' })
+  temporalWorkflowId!: string;
+
+  @Field(() => String, { nullable: true, description: 'The Temporal run id, once the workflow started.' })
+  temporalRunId!: string | null;
+
+  @Field({ description: "The run's history in the Temporal Web UI." })
+  temporalUiUrl!: string;
+
+  /** Loaded with the run for `run(id)` and the subscription; resolved lazily elsewhere. */
+  nodes?: NodeRunModel[];
+}
+
+@ObjectType()
+export class RunPage extends Paginated(RunModel) {}

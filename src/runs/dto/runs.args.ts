@@ -1,0 +1,64 @@
+import { ArgsType, Field, ID } from '@nestjs/graphql';
+import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import type { RunStatus } from '../../../workflows/contract';
+import type { JsonObject } from '../../../workflows/definition/types';
+import { GraphQLJSON } from '../../common/graphql/json.scalar';
+import { FirstArg } from '../../common/graphql/pagination';
+import { RunStatusEnum } from './run.model';
+
+@ArgsType()
+export class RunsArgs {
+  @Field(() => ID)
+  projectId!: string;
+
+  @Field(() => ID, { nullable: true })
+  templateId?: string | null;
+
+  @Field(() => RunStatusEnum, { nullable: true })
+  status?: RunStatus | null;
+
+  @Field(() => String, { nullable: true, description: 'Who started them (username, token:<name>...).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  startedBy?: string | null;
+
+  @Field(FirstArg.type, { nullable: true, description: 'Page size, 1 to 200 (default 50).' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  after?: string | null;
+}
+
+@ArgsType()
+export class NodeOperationArgs {
+  @Field(() => ID)
+  runId!: string;
+
+  @Field()
+  @IsString()
+  @Length(1, 64)
+  @Matches(/^[a-z][a-z0-9_]*$/, { message: 'must be a node id ([a-z][a-z0-9_]*)' })
+  nodeId!: string;
+}
+
+@ArgsType()
+export class RetryNodeArgs extends NodeOperationArgs {
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "New inputs, merged key by key over the node's `with` (expressions allowed).",
+  })
+  with?: JsonObject | null;
+}
+
+@ArgsType()
+export class CancelRunArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: 'Why, for the run record.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string | null;
+}

@@ -1,0 +1,28 @@
+import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import type { JsonObject } from '../../../workflows/definition/types';
+import { GraphQLJSON } from '../../common/graphql/json.scalar';
+
+@InputType()
+export class StartRunInput {
+  @Field(() => ID)
+  templateId!: string;
+
+  @Field(() => Int, { nullable: true, description: 'The template version to run; the latest when absent.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: "Run inputs, checked against the template's inputs." })
+  inputs?: JsonObject | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Idempotency key: a startRun repeated with the same key in the project returns the same run.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  requestId?: string | null;
+}

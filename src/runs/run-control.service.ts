@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import {
+  cancelSignal,
+  pauseSignal,
+  resumeSignal,
+  retryNodeUpdate,
+  skipNodeUpdate,
+  stateQuery,
+  TERMINAL_RUN_STATUSES,
+  type RunState,
+} from '../../workflows/contract';
+import type { JsonObject } from '../../workflows/definition/types';
+import { type Principal, principalLabel } from '../common/auth/principal';
+import { ConflictError } from '../common/errors/app-errors';
+import { MetricsService } from '../common/metrics/metrics.service';
+import { TemporalClientService } from '../temporal/temporal-client.service';
+import type { RunModel } from './dto/run.model';
+import { runMetrics, type RunMetrics } from './run-metrics';
+import { writeRunProgress, type ProgressWriteResult, type RunSnapshot } from './run-progress.store';
+import type { Run } from './run.entity';
+import { RunsService } from './runs.service';
+
+/** How long the API waits for a run's workflow to answer a query. */
+export const QUERY_DEADLINE_MS = 5000;
+/** How long the API waits for a validated update (retry, skip) to be accepted and run. */
+export const UPDATE_DEADLINE_MS = 15_000;
+
+/**
+ * Steers runs: pause, resume and cancel are signals, checked first against the live state (the
+ * `state` query) so an operation that does not fit is refused with CONFLICT and sends nothing;
+ * retry and skip are the workflow's validated updates, whose rejection becomes CONFLICT with the
+ * workflow's reason. After each operation the live state is written to PostgreSQL at once.
+ */
+@Injectable()
+export class RunControlService {
+  private readonly metrics: RunMetrics;
+
+  constructor(
+    private readonly runs: RunsService,
+    private readonly temporal: TemporalClientService,
+    private readonly dataSource: DataSource,
+    metricsService: MetricsService,
+    @InjectPinoLogger(RunControlService.name) private readonly logger: PinoLogger,
+  ) {
+    this.metrics = runMetrics(metricsService.registry);
+  }
+
+  async pause(id: string, principal: Principal): Promise<RunModel> {
+    const run = await this.liveRow(id, 'paused');
+    const state = await this.liveState(run);
+    this.assertLive(state, 'paused');
+    if (state?.paused ?? run.status === 'PAUSED') {
+      throw new ConflictError(`Run is already paused${state?.paused ? ` (by ${state.paused.by})` : ''}`);
+    }
+    await this.handle(run).signal(pauseSignal, { by: principalLabel(principal) });
+    return this.refreshed(run);
+  }
+
+  async resume(id: string, principal: Principal): Promise<RunModel> {
+    const run = await this.liveRow(id, 'resumed');
+    const state = await this.liveState(run);
+    this.assertLive(state, 'resumed');
+    const paused = state ? state.paused !== undefined : run.status === 'PAUSED';
+    if (!paused) throw new ConflictError(`Run is not paused (it is ${state?.status ?? run.status})`);
+    await this.handle(run).signal(resumeSignal, { by: principalLabel(principal) });
+    return this.refreshed(run);
+  }
+
+  async cancel(id: string, principal: Principal, reason?: string | null): Promise<RunModel> {
+    const run = await this.liveRow(id, 'cancelled');
+    const state = await this.liveState(run);
+    this.assertLive(state, 'cancelled');
+    await this.handle(run).signal(cancelSignal, { by: principalLabel(principal), ...(reason ? { reason } : {}) });
+    return this.refreshed(run);
+  }
+
+  async retryNode(runId: string, nodeId: string, principal: Principal, input?: JsonObject | null): Promise<RunModel> {
+    const run = await this.liveRow(runId, 'steered');
+    await this.update(run, () =>
+      this.handle(run).executeUpdate(retryNodeUpdate, {
+        args: [{ nodeId, by: principalLabel(principal), ...(input ? { with: input } : {}) }],
+      }),
+    );
+    return this.refreshed(run);
+  }
+
+  async skipNode(runId: string, nodeId: string, principal: Principal): Promise<RunModel> {
+    const run = await this.liveRow(runId, 'steered');
+    await this.update(run, () =>
+      this.handle(run).executeUpdate(skipNodeUpdate, { args: [{ nodeId, by: principalLabel(principal) }] }),
+    );
+    return this.refreshed(run);
+  }
+
+  /**
+   * Writes a run state read from Temporal (whole: run and every node) to PostgreSQL in one
+   * transaction, notifying subscribers. Used after operations and by the reconciler.
+   */
+  async writeState(runId: string, state: RunSnapshot & Pick<RunState, 'nodes'>): Promise<ProgressWriteResult> {
+    const result = await this.dataSource.transaction((manager) =>
+      writeRunProgress(manager, [{ runId, run: state, nodes: Object.values(state.nodes) }]),
+    );
+    this.metrics.observe(result);
+    return result;
+  }
+
+  /** The row of a run that can still be operated on; CONFLICT for a finished one. */
+  private async liveRow(id: string, verb: string): Promise<Run> {
+    const run = await this.runs.findRow(id);
+    if (TERMINAL_RUN_STATUSES.includes(run.status)) {
+      throw new ConflictError(`Run is ${run.status} and cannot be ${verb}`);
+    }
+    if (!run.temporalRunId && run.status === 'PENDING') {
+      throw new ConflictError('Run has not started yet; try again in a moment');
+    }
+    return run;
+  }
+
+  private assertLive(state: RunState | undefined, verb: string): void {
+    if (state && TERMINAL_RUN_STATUSES.includes(state.status)) {
+      throw new ConflictError(`Run is ${state.status} and cannot be ${verb}`);
+    }
+  }
+
+  /**
+   * The live state, or `undefined` when the workflow does not answer in time (no worker polling):
+   * the caller then decides from the row, and a signal still reaches the workflow.
+   */
+  private async liveState(run: Run): Promise<RunState | undefined> {
+    try {
+      return await this.temporal.withDeadline(QUERY_DEADLINE_MS, () => this.handle(run).query(stateQuery));
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new ConflictError('Run has no workflow in Temporal');
+      this.logger.warn(
+        { err: error, runId: run.id },
+        'The run did not answer the state query; deciding from the database',
+      );
+      return undefined;
+    }
+  }
+
+  private async update(run: Run, execute: () => Promise<unknown>): Promise<void> {
+    try {
+      await this.temporal.withDeadline(UPDATE_DEADLINE_MS, execute);
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) {
+        const cause = error.cause;
+        const reason = cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : error.message;
+        throw new ConflictError(reason);
+      }
+      if (error instanceof WorkflowNotFoundError) throw new ConflictError('Run has no workflow in Temporal');
+      throw error;
+    }
+  }
+
+  /** The run after an operation: the live state written to the database, then read back. */
+  private async refreshed(run: Run): Promise<RunModel> {
+    try {
+      const state = await this.temporal.withDeadline(QUERY_DEADLINE_MS, () => this.handle(run).query(stateQuery));
+      await this.writeState(run.id, state);
+    } catch (error) {
+      // The operation was delivered; the recorder or the reconciler will bring the row up to date.
+      this.logger.warn({ err: error, runId: run.id }, 'Could not read the state after an operation');
+    }
+    return this.runs.get(run.id);
+  }
+
+  private handle(run: Run): WorkflowHandle {
+    return this.temporal.client.workflow.getHandle(run.workflowId);
+  }
+}

@@ -1,0 +1,106 @@
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Audit } from '../audit/audit.decorator';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
+import { Permission } from '../common/auth/permissions';
+import type { Principal } from '../common/auth/principal';
+import { projectArg, projectOf, projectOfParent, RequirePermission } from '../common/auth/require-permission.decorator';
+import { NodeRunModel, RunModel, RunPage } from './dto/run.model';
+import { CancelRunArgs, NodeOperationArgs, RetryNodeArgs, RunsArgs } from './dto/runs.args';
+import { StartRunInput } from './dto/start-run.input';
+import { RunControlService } from './run-control.service';
+import { RunEventsService } from './run-events.service';
+import { RunLauncherService } from './run-launcher.service';
+import { RunsService } from './runs.service';
+
+const runAudit = {
+  resourceType: 'run',
+  resourceId: ({ args }: { args: { id?: string; runId?: string } }) => args.id ?? args.runId,
+};
+
+/** Runs: read them (from PostgreSQL), start them, steer them, watch them live. */
+@Resolver(() => RunModel)
+export class RunsResolver {
+  constructor(
+    private readonly runsService: RunsService,
+    private readonly launcher: RunLauncherService,
+    private readonly control: RunControlService,
+    private readonly events: RunEventsService,
+  ) {}
+
+  @Query(() => RunPage, { description: "A project's runs, newest first." })
+  @RequirePermission(Permission.PROJECT_READ, { project: projectArg('projectId') })
+  runs(@Args() args: RunsArgs): Promise<RunPage> {
+    return this.runsService.list(args);
+  }
+
+  @Query(() => RunModel)
+  @RequirePermission(Permission.PROJECT_READ, { project: projectOf('run', 'id') })
+  run(@Args('id', { type: () => ID }) id: string): Promise<RunModel> {
+    return this.runsService.get(id);
+  }
+
+  @ResolveField(() => [NodeRunModel], { description: 'Every node of the run, in the order of the definition.' })
+  @RequirePermission(Permission.PROJECT_READ, { project: projectOfParent('projectId') })
+  nodes(@Parent() run: RunModel): Promise<NodeRunModel[]> | NodeRunModel[] {
+    return run.nodes ?? this.runsService.nodes(run.id);
+  }
+
+  @Mutation(() => RunModel, {
+    description:
+      'Starts a run of a template version (the latest when version is absent). With a requestId, repeating the ' +
+      'call returns the same run and starts nothing twice.',
+  })
+  @RequirePermission(Permission.RUN_START, { project: projectOf('template', 'input.templateId') })
+  @Audit<{ input: StartRunInput }, RunModel>({ resourceType: 'run', resourceId: ({ result }) => result?.id })
+  startRun(@Args('input') input: StartRunInput, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.launcher.start(input, principal);
+  }
+
+  @Mutation(() => RunModel, { description: 'Pauses a run: no new node starts; running ones finish.' })
+  @RequirePermission(Permission.RUN_OPERATE, { project: projectOf('run', 'id') })
+  @Audit(runAudit)
+  pauseRun(@Args('id', { type: () => ID }) id: string, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.control.pause(id, principal);
+  }
+
+  @Mutation(() => RunModel, { description: 'Resumes a paused run.' })
+  @RequirePermission(Permission.RUN_OPERATE, { project: projectOf('run', 'id') })
+  @Audit(runAudit)
+  resumeRun(@Args('id', { type: () => ID }) id: string, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.control.resume(id, principal);
+  }
+
+  @Mutation(() => RunModel, {
+    description: 'Cancels a run: running activities are cancelled, pending nodes CANCELLED, the run CANCELLED.',
+  })
+  @RequirePermission(Permission.RUN_OPERATE, { project: projectOf('run', 'id') })
+  @Audit(runAudit)
+  cancelRun(@Args() args: CancelRunArgs, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.control.cancel(args.id, principal, args.reason);
+  }
+
+  @Mutation(() => RunModel, {
+    description: 'Runs a failed (onFailure: manual) node again, optionally with new inputs merged over its `with`.',
+  })
+  @RequirePermission(Permission.RUN_OPERATE, { project: projectOf('run', 'runId') })
+  @Audit(runAudit)
+  retryNode(@Args() args: RetryNodeArgs, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.control.retryNode(args.runId, args.nodeId, principal, args.with);
+  }
+
+  @Mutation(() => RunModel, { description: 'Skips a FAILED or WAITING node; the run goes on.' })
+  @RequirePermission(Permission.RUN_OPERATE, { project: projectOf('run', 'runId') })
+  @Audit(runAudit)
+  skipNode(@Args() args: NodeOperationArgs, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.control.skipNode(args.runId, args.nodeId, principal);
+  }
+
+  @Subscription(() => RunModel, {
+    description: 'The run with its nodes: at once, then after every change (the newest state when changes are quick).',
+    resolve: (run: RunModel) => run,
+  })
+  @RequirePermission(Permission.PROJECT_READ, { project: projectOf('run', 'runId') })
+  runUpdated(@Args('runId', { type: () => ID }) runId: string): AsyncIterableIterator<RunModel> {
+    return this.events.subscribe(runId);
+  }
+}

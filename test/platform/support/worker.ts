@@ -1,0 +1,64 @@
+import { Worker } from '@temporalio/worker';
+import type { InjectedSinks } from '@temporalio/worker';
+import { createPluginActivities } from '../../../activities/plugin-activities';
+import { createBuiltinRegistry } from '../../../plugins';
+import { createDataSource } from '../../../src/database/data-source';
+import {
+  createProgressSinks,
+  type ProgressRecorder,
+  type ProgressRecorderOptions,
+} from '../../../src/runs/progress-recorder';
+import type { ProgressSinks } from '../../../workflows/contract';
+import { testTemporal, testWorkflowBundle } from '../../support/temporal';
+import { createTestActivities } from '../../support/test-activities';
+
+/** A worker running in the test process against the shared dev server. */
+export interface TestWorker {
+  worker: Worker;
+  /** The progress recorder, unless the worker was started with `recorder: false`. */
+  recorder?: ProgressRecorder;
+  /** The ledger of the test activities (`test.*`). */
+  test: ReturnType<typeof createTestActivities>;
+  /** Drains the worker, flushes and closes the recorder and its database connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real worker on `taskQueue`: the interpreter, the built-in plugins as activities
+ * (`createPluginActivities(createBuiltinRegistry())`) plus the test activities, and the progress
+ * recorder writing to `databaseUrl` — wired exactly as a production worker wires it. With
+ * `recorder: false` the worker's progress sink drops every report (a recorder that cannot write),
+ * which is what the reconciler must repair.
+ */
+export async function startTestWorker(options: {
+  databaseUrl: string;
+  taskQueue: string;
+  recorder?: false | ProgressRecorderOptions;
+}): Promise<TestWorker> {
+  const env = await testTemporal();
+  const test = createTestActivities();
+  const dataSource = options.recorder === false ? undefined : await createDataSource(options.databaseUrl).initialize();
+  const recorder = dataSource ? createProgressSinks(dataSource, options.recorder || {}) : undefined;
+  const dropReports: InjectedSinks<ProgressSinks> = { progress: { report: { fn: () => undefined } } };
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: options.taskQueue,
+    workflowBundle: testWorkflowBundle(),
+    activities: { ...test.activities, ...createPluginActivities({ registry: createBuiltinRegistry() }) },
+    sinks: recorder?.sinks ?? dropReports,
+  });
+  const running = worker.run();
+  let stopped: Promise<void> | undefined;
+  return {
+    worker,
+    recorder,
+    test,
+    stop: () =>
+      (stopped ??= (async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await recorder?.close();
+        await dataSource?.destroy();
+      })()),
+  };
+}
