@@ -5,7 +5,7 @@ import {
   type NativeConnection,
   type WorkerOptions,
 } from '@temporalio/worker';
-import { createPluginActivities } from '../../activities';
+import { createCallbackActivities, createPluginActivities } from '../../activities';
 import type { PluginRegistry } from '../../plugins/registry';
 import type { ProgressReport, ProgressSinks } from '../../workflows/contract';
 
@@ -91,7 +91,7 @@ export async function createSwitchyardWorker(options: SwitchyardWorkerOptions): 
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowBundle,
-    activities: createPluginActivities({ registry: options.registry }),
+    activities: { ...createPluginActivities({ registry: options.registry }), ...createCallbackActivities() },
     sinks,
   });
 }

@@ -1,0 +1,63 @@
+/**
+ * Worker bootstrap only: connects to Temporal, hosts the interpreter and the plugin activities,
+ * and (with a database) records run progress into PostgreSQL. Used by `switchyard worker` and,
+ * in-process, by `switchyard start`.
+ */
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { DataSource } from 'typeorm';
+import type { PluginRegistry } from '../plugins/registry';
+import type { ProgressReport } from '../workflows/contract';
+import { createProgressSinks, type ProgressRecorder } from './runs/progress-recorder';
+import { createSwitchyardWorker } from './temporal/worker-host';
+
+export interface WorkerProcessOptions {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  registry: PluginRegistry;
+  /** Where progress goes; without one the database learns of runs only through the reconciler. */
+  dataSource?: DataSource;
+  log?: (line: string) => void;
+}
+
+export interface WorkerProcess {
+  worker: Worker;
+  /** Settles when the worker stopped (after `shutdown`), rejects when it crashed. */
+  done: Promise<void>;
+  /** Drains: no new tasks, running ones finish, progress flushed, connection closed. */
+  shutdown(): Promise<void>;
+}
+
+export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  const connection = await NativeConnection.connect({ address: options.address });
+  let recorder: ProgressRecorder | undefined;
+  let onProgress: ((report: ProgressReport) => void) | undefined;
+  if (options.dataSource) {
+    const sinks = (recorder = createProgressSinks(options.dataSource)).sinks;
+    onProgress = (report) => sinks.progress.report.fn(undefined as never, report);
+  }
+  const worker = await createSwitchyardWorker({
+    connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    registry: options.registry,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  const done = (async () => {
+    try {
+      await worker.run();
+    } finally {
+      await recorder?.close();
+      await connection.close();
+    }
+  })();
+  options.log?.(`Worker polling task queue ${options.taskQueue} on ${options.address}`);
+  return {
+    worker,
+    done,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
