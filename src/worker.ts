@@ -34,7 +34,9 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   let onProgress: ((report: ProgressReport) => void) | undefined;
   if (options.dataSource) {
     const sinks = (recorder = createProgressSinks(options.dataSource)).sinks;
-    onProgress = (report) => sinks.progress.report.fn(undefined as never, report);
+    onProgress = (report) => {
+      void sinks.progress.report.fn(undefined as never, report);
+    };
   }
   const worker = await createSwitchyardWorker({
     connection,
