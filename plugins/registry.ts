@@ -1,7 +1,8 @@
 import type { Plugin, PluginCatalog, PluginDescriptor } from './sdk';
 import { compareSemver, parseSemver, type SemVer } from './semver';
 
-const PLUGIN_TYPE = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$/;
+/** A plugin type: dotted lower-case words, `http.request`, `acme.deploy-app`. */
+export const PLUGIN_TYPE_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$/;
 const PARTIAL_VERSION = /^(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?$/;
 
 interface Entry {
@@ -29,7 +30,7 @@ export class PluginRegistry implements PluginCatalog {
   constructor(plugins: readonly Plugin[]) {
     for (const plugin of plugins) {
       const id = `${String(plugin?.type)}@${String(plugin?.version)}`;
-      if (typeof plugin?.type !== 'string' || !PLUGIN_TYPE.test(plugin.type)) {
+      if (typeof plugin?.type !== 'string' || !PLUGIN_TYPE_PATTERN.test(plugin.type)) {
         throw new Error(`Plugin ${id}: type must be dotted lower-case words like "http.request"`);
       }
       const semver = typeof plugin.version === 'string' ? parseSemver(plugin.version) : undefined;
