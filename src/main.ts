@@ -19,7 +19,10 @@ export const BODY_LIMIT = '1mb';
  */
 export async function bootstrapApi(
   config: SwitchyardConfig,
-  options: AppModuleOptions = {},
+  options: AppModuleOptions & {
+    /** Let Nest close the app on SIGINT/SIGTERM (default true); `switchyard start` orders shutdown itself. */
+    shutdownHooks?: boolean;
+  } = {},
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bufferLogs: true,
@@ -31,7 +34,7 @@ export async function bootstrapApi(
     app.flushLogs();
     app.useBodyParser('json', { limit: BODY_LIMIT });
     app.disable('x-powered-by');
-    app.enableShutdownHooks();
+    if (options.shutdownHooks !== false) app.enableShutdownHooks();
     await app.listen(config.port);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;

