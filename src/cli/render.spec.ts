@@ -14,6 +14,7 @@ function state(nodes: NodeState[], patch: Partial<RunState> = {}): RunState {
     status: 'RUNNING',
     nodes: Object.fromEntries(nodes.map((n) => [n.id, n])),
     vars: {},
+    waitingOn: [],
     startedAt: at(0),
     ...patch,
   };
@@ -157,6 +158,21 @@ describe(WatchView.name, () => {
     ]);
     // The unchanged second poll printed nothing.
     expect(writes).toHaveLength(2);
+  });
+
+  it('says why a run waits', () => {
+    const writes: string[] = [];
+    const waiting = state([node('build', { status: 'FAILED', attempts: 1, waitingFor: 'operator' })], {
+      status: 'WAITING',
+      waitingOn: [{ kind: 'operator', nodeId: 'build', message: 'failed; retry or skip it' }],
+    });
+    new WatchView({ write: (t) => writes.push(t), tty: false, order, now: () => T0 }).update(waiting);
+    expect(writes.join('').split('\n')).toEqual([
+      'NODE   TYPE        STATUS     ATTEMPTS  DURATION  ERROR',
+      'build  shell.exec  FAILED     1                   waiting for an operator',
+      'run WAITING (build: failed; retry or skip it)',
+      '',
+    ]);
   });
 
   it('cuts lines to the terminal width so redraws stay aligned', () => {

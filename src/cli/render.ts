@@ -128,12 +128,20 @@ function orderedNodes(state: RunState, order: readonly string[]): NodeState[] {
   return [...known, ...rest];
 }
 
+/** `run WAITING (deploy: waits for an operator)`: the status and why nothing moves, if so. */
+function runLine(state: RunState): string {
+  const why = (state.waitingOn ?? []).map((reason) =>
+    reason.nodeId ? `${reason.nodeId}: ${reason.message}` : reason.message,
+  );
+  if (why.length === 0 && state.paused) why.push(`paused by ${state.paused.by}`);
+  return `run ${state.status}${why.length > 0 ? ` (${oneLine(why.join('; '))})` : ''}`;
+}
+
 /** The `--watch` table as lines: a header, one row per node, and the run's status. */
 export function watchTable(state: RunState, order: readonly string[], now = Date.now()): string[] {
   const rows = alignRows([[...COLUMNS], ...orderedNodes(state, order).map((node) => nodeRow(node, now))]);
   const took = elapsed(state.startedAt, state.endedAt, now);
-  const paused = state.paused ? ` by ${state.paused.by}` : '';
-  return [...rows, `run ${state.status}${paused}${took !== undefined ? `  ${formatDuration(took)}` : ''}`];
+  return [...rows, `${runLine(state)}${took !== undefined ? `  ${formatDuration(took)}` : ''}`];
 }
 
 export interface WatchViewOptions {
@@ -203,11 +211,11 @@ export class WatchView {
         .join('');
       this.headerPrinted = true;
     }
-    const runLine = `run ${state.status}`;
-    if (runLine !== this.lastRunStatus) {
-      this.lastRunStatus = runLine;
+    const run = runLine(state);
+    if (run !== this.lastRunStatus) {
+      this.lastRunStatus = run;
       const took = elapsed(state.startedAt, state.endedAt, now);
-      text += `${runLine}${took !== undefined && state.endedAt ? `  ${formatDuration(took)}` : ''}\n`;
+      text += `${run}${took !== undefined && state.endedAt ? `  ${formatDuration(took)}` : ''}\n`;
     }
     if (text) this.options.write(text);
   }

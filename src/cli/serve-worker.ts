@@ -1,62 +1,74 @@
-import { hostname } from 'node:os';
+import type { DataSource } from 'typeorm';
+import type * as DataSourceModule from '../database/data-source';
 import { createBuiltinRegistry } from '../../plugins';
-import { createSwitchyardWorker, DEFAULT_TASK_QUEUE } from '../temporal/worker-host';
+import { DEFAULT_TASK_QUEUE } from '../temporal/worker-host';
+import { startWorkerProcess, type WorkerProcess } from '../worker';
 import type { CliContext } from './context';
 import { EXIT } from './exit-codes';
 import { line } from './io';
-import { installCliRuntime, prebuiltBundle } from './runtime';
-import { openTemporalSession } from './temporal-session';
+import { installCliRuntime } from './runtime';
+import { DEFAULT_TEMPORAL_ADDRESS } from './temporal-session';
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
- * Serves the interpreter and the built-in plugins on `taskQueue` (default {@link DEFAULT_TASK_QUEUE})
- * until SIGINT or SIGTERM, then drains the worker; returns the exit code.
+ * Serves the interpreter and the built-in plugins on a task queue of TEMPORAL_ADDRESS (default
+ * localhost:7233) until SIGINT or SIGTERM, then drains the worker; returns the exit code.
+ * The task queue is `--task-queue`, else TEMPORAL_TASK_QUEUE, else {@link DEFAULT_TASK_QUEUE}.
+ * With DATABASE_URL, run progress is recorded into PostgreSQL as the platform's own worker does.
  */
 export async function serveWorker(ctx: CliContext, options: { taskQueue?: string }): Promise<number> {
-  const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const { io } = ctx;
+  const log = (text: string) => io.err(line(text));
+  const taskQueue = options.taskQueue ?? (io.env.TEMPORAL_TASK_QUEUE?.trim() || DEFAULT_TASK_QUEUE);
+  const address = io.env.TEMPORAL_ADDRESS?.trim() || DEFAULT_TEMPORAL_ADDRESS;
+  const namespace = io.env.TEMPORAL_NAMESPACE?.trim() || 'default';
   installCliRuntime(io.env, 'INFO');
-  let session;
-  try {
-    session = await openTemporalSession({ env: io.env, embedded: false, log: (text) => io.err(line(text)) });
-  } catch (err) {
-    io.err(line(`error: ${err instanceof Error ? err.message : String(err)}`));
-    return EXIT.UNAVAILABLE;
-  }
+
+  let workerProcess: WorkerProcess | undefined;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals > 1) {
-      io.err(line(`${signal} again: exiting without draining.`));
+      log(`${signal} again: exiting without draining.`);
       process.exit(EXIT.INTERRUPTED);
     }
-    io.err(line(`${signal}: draining the worker (${signal} again to exit at once)...`));
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    log(`${signal}: draining the worker (${signal} again to exit at once)...`);
+    void workerProcess?.shutdown().catch(() => {});
   };
-  let worker: Awaited<ReturnType<typeof createSwitchyardWorker>> | undefined;
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+
+  let dataSource: DataSource | undefined;
   try {
-    const workflowBundle = prebuiltBundle(io.env);
-    if (!workflowBundle) io.err(line('Bundling the workflow code...'));
-    worker = await createSwitchyardWorker({
-      connection: session.nativeConnection,
-      namespace: session.namespace,
+    const databaseUrl = io.env.DATABASE_URL?.trim();
+    if (databaseUrl) {
+      // TypeORM and the entities load only for workers that record progress.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createDataSource } = require('../database/data-source') as typeof DataSourceModule;
+      dataSource = createDataSource(databaseUrl);
+      await dataSource.initialize();
+      log('Recording run progress into PostgreSQL (DATABASE_URL)');
+    }
+    log('Bundling the workflow code...');
+    workerProcess = await startWorkerProcess({
+      address,
+      namespace,
       taskQueue,
       registry: createBuiltinRegistry(),
-      workflowBundle,
-      workerOptions: { identity: `switchyard-worker@${hostname()}/${process.pid}` },
+      dataSource,
     });
-    if (signals > 0) return EXIT.SUCCEEDED;
-    io.err(line(`Worker serving task queue ${taskQueue} on ${session.address} (namespace ${session.namespace})`));
-    await worker.run();
-    io.err(line('Worker stopped.'));
+    if (signals > 0) await workerProcess.shutdown();
+    log(`Worker serving task queue ${taskQueue} on ${address} (namespace ${namespace})`);
+    await workerProcess.done;
+    log('Worker stopped.');
     return EXIT.SUCCEEDED;
   } catch (err) {
-    io.err(line(`error: ${err instanceof Error ? err.message : String(err)}`));
+    log(`error: ${message(err)}`);
     return EXIT.UNAVAILABLE;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    await session.close();
+    await dataSource?.destroy().catch(() => {});
   }
 }
