@@ -31,7 +31,9 @@ import { HealthModule } from './health/health.module';
 import type { ReadinessCheck } from './health/readiness.service';
 import { PluginsCatalogModule } from './plugins-catalog/plugins-catalog.module';
 import { ProjectsModule } from './projects/projects.module';
+import { RunsModule } from './runs/runs.module';
 import { TemplatesModule } from './templates/templates.module';
+import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 
@@ -83,6 +85,8 @@ export class AppModule implements NestModule {
         ProjectsModule,
         PluginsCatalogModule,
         TemplatesModule,
+        TemporalModule,
+        RunsModule,
         HealthModule.forRoot(options.readinessChecks),
         WebModule,
         ...(options.imports ?? []),
