@@ -515,6 +515,8 @@ describe('interpreter', () => {
     });
     const { reports } = recording;
     expect(reports[0].full).toBe(true);
+    expect(reports[0].start).toMatchObject({ info: { startedBy: 'jest' }, inputs: {} });
+    expect(reports[1].start).toBeUndefined();
     expect(reports[0].nodes.map((n) => n.id)).toEqual(['a', 'b']);
     const transitions = reports.flatMap((r) => r.nodes.map((n) => `${n.id}:${n.status}`));
     expect(transitions).toEqual(expect.arrayContaining(['a:RUNNING', 'a:SUCCEEDED', 'b:RUNNING', 'b:SUCCEEDED']));

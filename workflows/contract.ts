@@ -262,6 +262,11 @@ export interface ProgressReport {
   workflowId: string;
   /** True when `nodes` holds every node (first report of a worker, e.g. after a crash and replay). */
   full: boolean;
+  /**
+   * On full reports: who started the run, with which inputs, so a run started outside the API
+   * (a schedule, a Temporal client) can get its database row.
+   */
+  start?: { info: RunInfo; inputs: JsonObject };
   run: Omit<RunState, 'nodes'>;
   nodes: NodeState[];
 }

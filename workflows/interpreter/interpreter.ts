@@ -68,7 +68,14 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
     // The first report a worker sends live carries every node (after a crash, replay rebuilt them silently).
     if (!wf.workflowInfo().unsafe.isReplaying) reportedFully = true;
     const { nodes, ...run } = machine.snapshot();
-    progress.report({ runId: input.run.id, workflowId, full, run, nodes: full ? Object.values(nodes) : changed });
+    progress.report({
+      runId: input.run.id,
+      workflowId,
+      full,
+      ...(full ? { start: { info: input.run, inputs: input.inputs } } : {}),
+      run,
+      nodes: full ? Object.values(nodes) : changed,
+    });
   };
   machine.onChange = () => {
     if (reportQueued) return;
