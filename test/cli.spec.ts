@@ -39,7 +39,7 @@ function cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
     TEMPORAL_ADDRESS: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS,
     SWITCHYARD_WORKFLOW_BUNDLE: process.env.SWITCHYARD_TEST_WORKFLOW_BUNDLE,
   };
-  delete env.TEMPORAL_NAMESPACE;
+  for (const name of ['TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'DATABASE_URL']) delete env[name];
   const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN, ...args], {
     cwd: ROOT,
     env,
