@@ -113,7 +113,10 @@ describe(createPluginActivities.name, () => {
     expect(Object.keys(createPluginActivities({ registry: createBuiltinRegistry() })).sort()).toEqual([
       'builtin.noop',
       'http.request',
+      'notify.email',
+      'notify.webhook',
       'shell.exec',
+      'ssh.exec',
     ]);
   });
 
