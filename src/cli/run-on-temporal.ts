@@ -99,7 +99,7 @@ export async function runOnTemporal(ctx: CliContext, prepared: PreparedRun): Pro
     );
     return report(ctx, state.state, state.workflowId, options);
   } catch (err) {
-    io.err(line(`error: ${err instanceof Error ? err.message : String(err)}`));
+    io.err(line(`error: ${messages(err)}`));
     return EXIT.UNAVAILABLE;
   } finally {
     await session.close();
@@ -203,8 +203,9 @@ async function startRun(
       ],
     });
   } catch (err) {
-    if (!(err instanceof Error) || !/search attribute/i.test(err.message)) throw err;
-    log(`Note: this Temporal does not know the Switchyard search attributes (${err.message}); starting without them.`);
+    const reason = messages(err);
+    if (!/search attribute/i.test(reason)) throw err;
+    log(`Note: this Temporal does not know the Switchyard search attributes (${reason}); starting without them.`);
     return client.workflow.start<typeof interpreter>(INTERPRETER_WORKFLOW_TYPE, options);
   }
 }
@@ -238,4 +239,15 @@ async function finalState(handle: WorkflowHandle<typeof interpreter>): Promise<R
           : 'WorkflowFailed';
     return { ...state, status: 'FAILED', error: { type, message: cause?.message ?? err.message } };
   }
+}
+
+/** An error's message followed by its causes' (`Failed to start Workflow: search attribute ... not defined`). */
+function messages(err: unknown): string {
+  const parts: string[] = [];
+  for (let at: unknown = err; at !== undefined && at !== null && parts.length < 5;) {
+    const text = at instanceof Error ? at.message : typeof at === 'string' ? at : JSON.stringify(at);
+    if (text && !parts.includes(text)) parts.push(text);
+    at = at instanceof Error ? at.cause : undefined;
+  }
+  return parts.join(': ');
 }
