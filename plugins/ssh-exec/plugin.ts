@@ -47,6 +47,7 @@ export interface SshExecOptions {
 const OUTPUT_BUDGET_BYTES = 1024 * 1024;
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 const MESSAGE_TAIL_CHARS = 300;
+const MAX_FAILURES_IN_MESSAGE = 5;
 /** Secrets shorter than this are not scrubbed from outputs: masking every `ab` would garble them. */
 const MIN_SCRUBBED_SECRET = 4;
 
@@ -118,8 +119,8 @@ export function createSshExecPlugin(options: SshExecOptions = {}): Plugin<SshExe
       if (ctx.signal.aborted) throw cancellationError(ctx.signal);
 
       const results: SshHostResult[] = new Array<SshHostResult>(targets.length);
-      const newHostKeys: string[] = [];
-      const running = new Set<string>();
+      const newHostKeys: Array<string | undefined> = new Array<string | undefined>(targets.length);
+      const running: string[] = [];
       let done = 0;
       let next = 0;
       const stopHeartbeat = keepHeartbeating(ctx, heartbeatIntervalMs, () => ({
@@ -135,11 +136,11 @@ export function createSshExecPlugin(options: SshExecOptions = {}): Plugin<SshExe
           next += 1;
           const target = targets[index];
           const label = `${target.user}@${knownHostName(target.host, target.port)}`;
-          running.add(label);
+          running.push(label);
           const { result, newHostKey } = await runOnHost(target, job);
-          running.delete(label);
+          running.splice(running.indexOf(label), 1);
           results[index] = result;
-          if (newHostKey) newHostKeys.push(newHostKey);
+          newHostKeys[index] = newHostKey;
           done += 1;
           ctx.logger.debug('ssh.exec host done', {
             host: label,
@@ -161,13 +162,13 @@ export function createSshExecPlugin(options: SshExecOptions = {}): Plugin<SshExe
         results,
         succeeded: results.length - failures.length,
         failed: failures.length,
-        newHostKeys,
+        newHostKeys: [...new Set(newHostKeys.filter((line): line is string => line !== undefined))],
       };
       const failOn = input.failOn ?? 'any';
       if (failures.length > 0 && (failOn === 'any' || failures.length === results.length)) {
         throw new PluginError(
           'SshExecFailed',
-          `ssh.exec failed on ${failures.length} of ${results.length} host(s): ${failures.map(describeFailure).join('; ')}`,
+          `ssh.exec failed on ${failures.length} of ${results.length} host(s): ${summarize(failures)}`,
           {
             retryable: failures.some((result) => !PERMANENT_HOST_ERRORS.has(result.error?.type ?? '')),
             details: output,
@@ -188,6 +189,13 @@ function invalidInput(message: string): PluginError {
 
 function hostFailed(result: SshHostResult): boolean {
   return result.error !== undefined || result.exitCode !== 0;
+}
+
+/** The first few failures, in words; the rest are counted (every result is in the error's details). */
+function summarize(failures: readonly SshHostResult[]): string {
+  const shown = failures.slice(0, MAX_FAILURES_IN_MESSAGE).map(describeFailure).join('; ');
+  const more = failures.length - MAX_FAILURES_IN_MESSAGE;
+  return more > 0 ? `${shown}; and ${more} more` : shown;
 }
 
 function describeFailure(result: SshHostResult): string {

@@ -185,17 +185,21 @@ describe('sshExec (real OpenSSH)', () => {
     }
   });
 
-  it('fails with failOn all only when every host fails', async () => {
+  it('fails with failOn all only when every host fails, naming the first five in the message', async () => {
     const err = await failure(
       runPlugin(sshExec, {
-        hosts: [hostA(), hostB()],
+        hosts: [hostA(), hostB(), hostA(), hostB(), hostA(), hostB(), hostA()],
         command: 'exit 2',
         privateKey: keys.privateKey,
         knownHosts: trusted(),
         failOn: 'all',
+        concurrency: 7,
       }),
     );
-    expect(err.message).toMatch(/^ssh\.exec failed on 2 of 2 host\(s\)/);
+    expect(err.message).toMatch(/^ssh\.exec failed on 7 of 7 host\(s\): 127\.0\.0\.1:\d+ exited with code 2; /);
+    expect(err.message.match(/exited with code 2/g)).toHaveLength(5);
+    expect(err.message).toMatch(/; and 2 more$/);
+    expect((err.details as SshExecOutput).results).toHaveLength(7);
   });
 
   it('reports an unreachable host as a connection error while the others run', async () => {
