@@ -6,8 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { ReconcilerService } from '../../src/runs/reconciler.service';
-import { RunsModule } from '../../src/runs/runs.module';
-import { TemporalModule } from '../../src/temporal/temporal.module';
 import { testTemporal, uniqueTaskQueue } from '../support/temporal';
 import { startTestApp, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
@@ -68,7 +66,6 @@ describe('reconciler', () => {
         temporal: { address: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue },
         logLevel: 'warn',
       },
-      app: { imports: [TemporalModule, RunsModule] },
     });
     // Progress never reaches PostgreSQL from this worker: only the reconciler can tell the database.
     worker = await startTestWorker({ databaseUrl: api.db.url, taskQueue, recorder: false });

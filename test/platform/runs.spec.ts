@@ -3,8 +3,6 @@
  * recorder, on the real Temporal dev server; GraphQL over HTTP and graphql-ws.
  */
 import type { Client } from '@temporalio/client';
-import { RunsModule } from '../../src/runs/runs.module';
-import { TemporalModule } from '../../src/temporal/temporal.module';
 import {
   SA_PROJECT,
   SA_RUN_STATUS,
@@ -83,7 +81,6 @@ describe('runs', () => {
         temporal: { address: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue },
         logLevel: 'warn',
       },
-      app: { imports: [TemporalModule, RunsModule] },
     });
     worker = await startTestWorker({ databaseUrl: api.db.url, taskQueue });
     fixtures = new Fixtures(api);
