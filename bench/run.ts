@@ -3,8 +3,12 @@
  * no-op activities, on one real dev server and one worker, in one run (these machines are
  * noisy: only the ratio measured side by side means something). Also times validate+compile.
  *
+ * A third variant runs the interpreter with the platform's progress recorder writing into a
+ * scratch PostgreSQL database (its cost is the recorder's cost), on a worker of its own.
+ *
  * Env: BENCH_REPS (default 5), BENCH_NODES (default 200), BENCH_ONLY (scenario name part),
- * BENCH_EAGER=0 (leave eager activity dispatch off).
+ * BENCH_EAGER=0 (leave eager activity dispatch off), BENCH_PG_URL (an admin URL to create the
+ * scratch database; default postgres://postgres@127.0.0.1:5432/test; BENCH_PG_URL=off skips it).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +24,8 @@ import { compilePlan } from '../workflows/definition/compile';
 import type { Definition } from '../workflows/definition/types';
 import { validateDefinition } from '../workflows/definition/validate';
 import { activityOptions } from '../workflows/interpreter/node-executors';
+import { createProgressSinks } from '../src/runs/progress-recorder';
+import { createBenchDatabase, type BenchDatabase } from './progress-db';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const NODES = Number(process.env.BENCH_NODES ?? 200);
@@ -95,9 +101,32 @@ async function main(): Promise<void> {
       maxConcurrentActivityTaskExecutions: 200,
       sinks: { progress: { report: { fn: () => undefined } } },
     });
+    const pgUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+    let db: BenchDatabase | undefined;
+    if (pgUrl !== 'off') {
+      try {
+        db = await createBenchDatabase(pgUrl);
+      } catch (err) {
+        console.warn(`no PostgreSQL for the recorder variant (${(err as Error).message}); skipping it`);
+      }
+    }
+    const recorder = db
+      ? createProgressSinks(db.dataSource, { flushMs: Number(process.env.BENCH_FLUSH_MS ?? 200) })
+      : undefined;
+    const recordingWorker = recorder
+      ? await Worker.create({
+          connection: env.nativeConnection,
+          taskQueue: `${TASK_QUEUE}-pg`,
+          workflowBundle,
+          activities: createPluginActivities({ registry }),
+          maxConcurrentActivityTaskExecutions: 200,
+          sinks: recorder.sinks,
+        })
+      : undefined;
+    const recordingRun = recordingWorker?.run();
     const results = await worker.runUntil(async () => {
       const client = env.client;
-      const runInterpreter = async (definition: Definition): Promise<number> => {
+      const runInterpreter = async (definition: Definition, recorded = false): Promise<number> => {
         const plan = compilePlan(validateDefinition(definition, registry).definition!, registry);
         const id = randomUUID();
         const input: InterpreterInput = {
@@ -105,9 +134,10 @@ async function main(): Promise<void> {
           inputs: {},
           run: { id, startedBy: 'bench', startedAt: new Date().toISOString() },
         };
+        if (recorded) await db!.insertRun(id, `i-${id}`);
         const started = performance.now();
         await client.workflow.execute(INTERPRETER_WORKFLOW_TYPE, {
-          taskQueue: TASK_QUEUE,
+          taskQueue: recorded ? `${TASK_QUEUE}-pg` : TASK_QUEUE,
           workflowId: `i-${id}`,
           args: [input],
         });
@@ -125,8 +155,9 @@ async function main(): Promise<void> {
         return performance.now() - started;
       };
 
-      // Warm up both paths (bundle load, connection, caches).
+      // Warm up every path (bundle load, connection, caches).
       await runInterpreter(chain(10));
+      if (recorder) await runInterpreter(chain(10), true);
       await runBaseline('baselineChain', 10);
 
       const scenarios = [
@@ -137,32 +168,48 @@ async function main(): Promise<void> {
       const rows = [];
       for (const scenario of scenarios.filter((s) => !only || s.name.includes(only))) {
         const interp: number[] = [];
+        const recorded: number[] = [];
         const base: number[] = [];
+        const variants: Array<() => Promise<void>> = [
+          async () => void interp.push(await runInterpreter(scenario.definition)),
+          async () => void base.push(await runBaseline(scenario.baseline, NODES)),
+          ...(recorder ? [async () => void recorded.push(await runInterpreter(scenario.definition, true))] : []),
+        ];
         for (let rep = 0; rep < REPS; rep++) {
-          // Alternate which goes first, so drift on a noisy machine hits both alike.
-          if (rep % 2 === 0) {
-            interp.push(await runInterpreter(scenario.definition));
-            base.push(await runBaseline(scenario.baseline, NODES));
-          } else {
-            base.push(await runBaseline(scenario.baseline, NODES));
-            interp.push(await runInterpreter(scenario.definition));
-          }
+          // Rotate which goes first, so drift on a noisy machine hits every variant alike.
+          for (let i = 0; i < variants.length; i++) await variants[(rep + i) % variants.length]();
         }
         const row = {
           scenario: scenario.name,
           interpreterMs: Math.round(median(interp)),
           baselineMs: Math.round(median(base)),
           ratio: Number((median(interp) / median(base)).toFixed(3)),
+          ...(recorded.length
+            ? {
+                withProgressRecorderMs: Math.round(median(recorded)),
+                ratioWithProgressRecorder: Number((median(recorded) / median(base)).toFixed(3)),
+                withProgressRecorderRunsMs: recorded.map(Math.round),
+              }
+            : {}),
           interpreterRunsMs: interp.map(Math.round),
           baselineRunsMs: base.map(Math.round),
         };
         rows.push(row);
         console.log(
-          `${row.scenario.padEnd(28)} interpreter ${String(row.interpreterMs).padStart(6)} ms   baseline ${String(row.baselineMs).padStart(6)} ms   ratio ${row.ratio}`,
+          `${row.scenario.padEnd(26)} interpreter ${String(row.interpreterMs).padStart(6)} ms   baseline ${String(row.baselineMs).padStart(6)} ms   ratio ${row.ratio}` +
+            (row.ratioWithProgressRecorder !== undefined
+              ? `   with progress recorder ${row.withProgressRecorderMs} ms, ratio ${row.ratioWithProgressRecorder}`
+              : ''),
         );
       }
       return rows;
     });
+
+    recordingWorker?.shutdown();
+    await recordingRun;
+    await recorder?.close();
+    const recorderStats = recorder?.stats;
+    await db?.drop();
 
     const compile = [100, 1000, 10000].flatMap((n) =>
       [chain(n), fanout(n), layered(n, 50)].map((definition) => ({
@@ -181,6 +228,7 @@ async function main(): Promise<void> {
       reps: REPS,
       target: 'interpreter / baseline <= 1.10',
       interpreterVsBaseline: results,
+      progressRecorder: recorderStats ?? null,
       validateAndCompile: compile,
     };
     const dir = join(__dirname, 'results');
