@@ -161,7 +161,9 @@ function EdgeRows({
       {outgoing.map(({ edge, index }) => (
         <div className="edge-row" key={index}>
           <div className="edge-row-head">
-            → <code>{edge.to}</code>
+            <span>
+              → <code>{edge.to}</code>
+            </span>
             <button
               type="button"
               className="btn btn-ghost btn-small"

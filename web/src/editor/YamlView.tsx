@@ -2,7 +2,7 @@
  * The definition as YAML text, edited in place: every valid edit replaces the definition the
  * canvas and the forms show; a syntax error is shown with its line and changes nothing.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { parse, stringify, YAMLParseError } from 'yaml';
 import { asDefinition, type Definition, type LocatedProblem } from '../lib/definition';
 
@@ -46,23 +46,30 @@ export function YamlView({
     }
   }, [definition]);
 
+  // Parses the text and, when it says something new, hands the definition over.
+  const latest = useRef({ text, definition, onChange });
+  latest.current = { text, definition, onChange };
+  const [pending, setPending] = useState(false);
+  const apply = useCallback((report: boolean) => {
+    const { text: current, definition: shown, onChange: emit } = latest.current;
+    const result = yamlToDefinition(current);
+    if (report) {
+      setPending(false);
+      setError(result.error ?? null);
+    }
+    if (result.definition && definitionToYaml(result.definition) !== definitionToYaml(shown)) {
+      emitted.current = result.definition;
+      emit(result.definition);
+    }
+  }, []);
+
   useEffect(() => {
-    const timer = window.setTimeout(() => {
-      const result = yamlToDefinition(text);
-      if (result.error) {
-        setError(result.error);
-        return;
-      }
-      setError(null);
-      if (result.definition && definitionToYaml(result.definition) !== definitionToYaml(definition)) {
-        emitted.current = result.definition;
-        onChange(result.definition);
-      }
-    }, 350);
+    const timer = window.setTimeout(() => apply(true), 350);
     return () => window.clearTimeout(timer);
-    // Only the text drives parsing; `definition` is read for comparison.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [text]);
+  }, [text, apply]);
+
+  // Leaving the YAML view (another tab) keeps the last edit, even one typed a moment ago.
+  useEffect(() => () => apply(false), [apply]);
 
   return (
     <div className="yaml-editor">
@@ -74,7 +81,10 @@ export function YamlView({
         className="code"
         spellCheck={false}
         value={text}
-        onChange={(event) => setText(event.target.value)}
+        onChange={(event) => {
+          setText(event.target.value);
+          setPending(true);
+        }}
         onKeyDown={(event) => {
           if (event.key === 'Tab' && !event.shiftKey && !event.ctrlKey && !event.metaKey) {
             // Indent with two spaces; Escape then Tab leaves the editor.
@@ -95,9 +105,11 @@ export function YamlView({
         aria-describedby="yaml-status"
       />
       <div id="yaml-status" className={error ? 'yaml-status error' : 'yaml-status'} role="status">
-        {error
-          ? `YAML error — ${error}. The canvas keeps the last valid definition.`
-          : 'YAML is valid; the canvas follows your edits. Press Escape, then Tab, to leave the editor.'}
+        {pending
+          ? 'Checking…'
+          : error
+            ? `YAML error — ${error}. The canvas keeps the last valid definition.`
+            : 'YAML is valid; the canvas follows your edits. Press Escape, then Tab, to leave the editor.'}
       </div>
       {problems.length > 0 && !error && (
         <ul className="yaml-problems">

@@ -11,19 +11,19 @@ import {
   Position as HandlePosition,
   ReactFlow,
   ReactFlowProvider,
-  applyNodeChanges,
   useReactFlow,
   type Edge,
   type Node,
   type NodeChange,
+  type NodeHandle,
   type NodeProps,
-  type OnSelectionChangeParams,
+  type EdgeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { NodeRun } from '../api/types';
 import { gatewaySymbol, isGatewayType, NODE_TYPE_INFO, type Definition, type ProblemIndex } from '../lib/definition';
-import type { Position } from '../lib/layout';
+import { nodeSize, type Position } from '../lib/layout';
 
 /** What is selected on the canvas: a node by id, an edge by its index in `edges`. */
 export type Selection = { kind: 'node'; id: string } | { kind: 'edge'; index: number } | null;
@@ -68,7 +68,8 @@ const TaskNode = memo(function TaskNode({ data }: NodeProps<DagNode>) {
       {data.status && (
         <div className="dag-node-status">
           <span className="dot" aria-hidden="true" />
-          {data.waitingFor ? `WAITING · ${data.waitingFor}` : data.status}
+          {data.status}
+          {data.waitingFor ? ` · needs ${data.waitingFor === 'approval' ? 'approval' : 'operator'}` : ''}
           {data.attempts && data.attempts > 1 ? ` · ${data.attempts} attempts` : ''}
         </div>
       )}
@@ -108,6 +109,17 @@ const GatewayNode = memo(function GatewayNode({ data }: NodeProps<DagNode>) {
 });
 
 const NODE_TYPES = { task: TaskNode, gateway: GatewayNode };
+
+const HANDLE = 9;
+
+/** Where the two handles of a node are: the middle of its left (in) and right (out) sides. */
+function handlesFor(width: number, height: number): NodeHandle[] {
+  const y = height / 2 - HANDLE / 2;
+  return [
+    { type: 'target', position: HandlePosition.Left, x: -HANDLE / 2, y, width: HANDLE, height: HANDLE },
+    { type: 'source', position: HandlePosition.Right, x: width - HANDLE / 2, y, width: HANDLE, height: HANDLE },
+  ];
+}
 
 export interface DagCanvasProps {
   definition: Definition;
@@ -153,9 +165,15 @@ function Canvas(props: DagCanvasProps) {
       const gateway = isGatewayType(node.type);
       const typeTitle = NODE_TYPE_INFO[node.type]?.title ?? typeTitles?.get(node.type) ?? node.type;
       const status = states ? (state?.status ?? 'PENDING') : undefined;
+      const { width, height } = nodeSize(node.type);
       return {
         id: node.id,
         type: gateway ? 'gateway' : 'task',
+        // Fixed sizes and handle places: nothing waits for the DOM to be measured (fast at 300 nodes).
+        width,
+        height,
+        measured: { width, height },
+        handles: handlesFor(width, height),
         position: positions.get(node.id) ?? { x: 40 + (index % 6) * 240, y: 40 + Math.floor(index / 6) * 110 },
         selected: selection?.kind === 'node' && selection.id === node.id,
         ariaLabel: `${node.name ?? node.id} (${typeTitle})${status ? `, ${status}` : ''}${nodeProblems.length ? `, ${nodeProblems.length} problems` : ''}`,
@@ -166,15 +184,25 @@ function Canvas(props: DagCanvasProps) {
           typeTitle,
           status,
           attempts: state?.attempts,
-          waitingFor: state?.status === 'WAITING' ? state.waitingFor : null,
+          waitingFor: state?.waitingFor ?? null,
           problems: nodeProblems,
         },
       };
     });
   }, [definition.nodes, positions, states, problems, selection, typeTitles]);
 
-  const [nodes, setNodes] = useState<DagNode[]>(built);
-  useEffect(() => setNodes(built), [built]);
+  // Positions of nodes being dragged, until the drop reports them through onMove.
+  const [dragging, setDragging] = useState<Map<string, Position>>(() => new Map());
+  const nodes = useMemo<DagNode[]>(
+    () =>
+      dragging.size === 0
+        ? built
+        : built.map((node) => {
+            const moved = dragging.get(node.id);
+            return moved ? { ...node, position: moved, dragging: true } : node;
+          }),
+    [built, dragging],
+  );
 
   const edges = useMemo<Edge[]>(() => {
     return (definition.edges ?? []).map((edge, index) => {
@@ -204,28 +232,96 @@ function Canvas(props: DagCanvasProps) {
     });
   }, [definition.edges, problems, states, selection]);
 
-  const onNodesChange = useCallback((changes: NodeChange<DagNode>[]) => {
-    setNodes((current) =>
-      applyNodeChanges(
-        changes.filter((change) => change.type !== 'remove'),
-        current,
-      ),
-    );
-  }, []);
-
+  /** The selection as last reported (ahead of the next render), so the changes of one click agree. */
   const selectionRef = useRef(selection);
-  selectionRef.current = selection;
-  const onSelectionChange = useCallback(
-    ({ nodes: selectedNodes, edges: selectedEdges }: OnSelectionChangeParams) => {
-      let next: Selection = null;
-      if (selectedNodes.length === 1 && selectedEdges.length === 0) next = { kind: 'node', id: selectedNodes[0].id };
-      else if (selectedEdges.length === 1 && selectedNodes.length === 0)
-        next = { kind: 'edge', index: Number(selectedEdges[0].id.slice(1)) };
-      else if (selectedNodes.length + selectedEdges.length > 1) return;
-      if (!sameSelection(next, selectionRef.current)) onSelect(next);
+  useEffect(() => {
+    selectionRef.current = selection;
+  }, [selection]);
+  const report = useCallback(
+    (next: Selection) => {
+      if (sameSelection(next, selectionRef.current)) return;
+      selectionRef.current = next;
+      onSelect(next);
     },
     [onSelect],
   );
+  const onMove = props.onMove;
+
+  // The canvas is controlled: selection, moves and sizes become props; nothing is kept twice.
+  const onNodesChange = useCallback(
+    (changes: NodeChange<DagNode>[]) => {
+      const moves: Array<[string, Position, boolean]> = [];
+      for (const change of changes) {
+        if (change.type === 'position' && change.position) {
+          moves.push([change.id, change.position, change.dragging ?? false]);
+        } else if (change.type === 'select') {
+          if (change.selected) report({ kind: 'node', id: change.id });
+          else if (selectionRef.current?.kind === 'node' && selectionRef.current.id === change.id) report(null);
+        }
+      }
+      if (moves.length) {
+        setDragging((current) => {
+          const next = new Map(current);
+          for (const [id, position, active] of moves) {
+            if (active) next.set(id, position);
+            else next.delete(id);
+          }
+          return next;
+        });
+        for (const [id, position, active] of moves) if (!active) onMove?.(id, position);
+      }
+    },
+    [report, onMove],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<Edge>[]) => {
+      for (const change of changes) {
+        if (change.type !== 'select') continue;
+        const index = Number(change.id.slice(1));
+        if (change.selected) report({ kind: 'edge', index });
+        else if (selectionRef.current?.kind === 'edge' && selectionRef.current.index === index) report(null);
+      }
+    },
+    [report],
+  );
+
+  // A node selected from outside the canvas (a list, the problems panel, a new node) comes into view.
+  const container = useRef<HTMLDivElement>(null);
+  const selectedId = selection?.kind === 'node' ? selection.id : null;
+  useEffect(() => {
+    if (!selectedId || !container.current) return;
+    const position = positions.get(selectedId);
+    if (!position) return;
+    const kind = definition.nodes.find((candidate) => candidate.id === selectedId)?.type ?? '';
+    const size = nodeSize(kind);
+    const { x, y, zoom } = flow.getViewport();
+    const { width, height } = container.current.getBoundingClientRect();
+    const left = position.x * zoom + x;
+    const top = position.y * zoom + y;
+    const inside = left >= 0 && top >= 0 && left + size.width * zoom <= width && top + size.height * zoom <= height;
+    if (!inside) {
+      // The node with its neighbours, readable: after React Flow has the (new) node.
+      const around = new Set([selectedId]);
+      for (const edge of definition.edges ?? []) {
+        if (edge.from === selectedId) around.add(edge.to);
+        if (edge.to === selectedId) around.add(edge.from);
+      }
+      const frame = window.requestAnimationFrame(
+        () =>
+          void flow.fitView({
+            nodes: [...around].map((id) => ({ id })),
+            padding: 0.25,
+            minZoom: 0.6,
+            maxZoom: 1.1,
+            duration: 0,
+          }),
+      );
+      return () => window.cancelAnimationFrame(frame);
+    }
+    // Only a change of the selected node moves the view; positions and definition are read.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedId, flow]);
 
   useEffect(() => {
     if (fitKey === undefined) return;
@@ -246,14 +342,20 @@ function Canvas(props: DagCanvasProps) {
   };
 
   return (
-    <div className="dag-canvas" onDragOver={onDragOver} onDrop={onDrop} aria-label={label} role="region">
+    <div
+      ref={container}
+      className="dag-canvas"
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      aria-label={label}
+      role="region"
+    >
       <ReactFlow<DagNode>
         nodes={nodes}
         edges={edges}
         nodeTypes={NODE_TYPES}
         onNodesChange={onNodesChange}
-        onSelectionChange={onSelectionChange}
-        onNodeDragStop={(_event, node) => props.onMove?.(node.id, node.position)}
+        onEdgesChange={onEdgesChange}
         onConnect={(connection) => {
           if (connection.source && connection.target) props.onConnect?.(connection.source, connection.target);
         }}
@@ -264,6 +366,7 @@ function Canvas(props: DagCanvasProps) {
           )
         }
         nodesConnectable={!!editable}
+        nodesDraggable={!!props.onMove}
         deleteKeyCode={editable ? ['Backspace', 'Delete'] : null}
         multiSelectionKeyCode={null}
         selectionKeyCode={null}

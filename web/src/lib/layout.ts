@@ -10,7 +10,7 @@ export interface Position {
   y: number;
 }
 
-export const TASK_SIZE = { width: 200, height: 58 };
+export const TASK_SIZE = { width: 200, height: 62 };
 export const GATEWAY_SIZE = { width: 60, height: 60 };
 
 export function nodeSize(type: string): { width: number; height: number } {
@@ -23,7 +23,7 @@ export function nodeSize(type: string): { width: number; height: number } {
  */
 export function layoutDefinition(definition: Definition): Map<string, Position> {
   const graph = new Graph({ multigraph: true });
-  graph.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 70, marginx: 20, marginy: 20 });
+  graph.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 60, edgesep: 12, marginx: 20, marginy: 20 });
   graph.setDefaultEdgeLabel(() => ({}));
   const ids = new Set<string>();
   for (const node of definition.nodes) {
@@ -33,7 +33,10 @@ export function layoutDefinition(definition: Definition): Map<string, Position> 
   }
   (definition.edges ?? []).forEach((edge, index) => {
     if (ids.has(edge.from) && ids.has(edge.to) && edge.from !== edge.to) {
-      graph.setEdge(edge.from, edge.to, {}, `e${index}`);
+      // Room for the condition label between the two ranks, so it does not sit on a node.
+      const label = edge.default ? (edge.when ? `default · ${edge.when}` : 'default') : (edge.when ?? '');
+      const text = label.length > 36 ? 36 : label.length;
+      graph.setEdge(edge.from, edge.to, text ? { width: text * 6.2 + 12, height: 16, labelpos: 'c' } : {}, `e${index}`);
     }
   });
   layout(graph);

@@ -231,6 +231,13 @@ function Editor({
     }
   };
 
+  // Each selection's settings start at the top.
+  const side = useRef<HTMLDivElement>(null);
+  const selectionKey = selection ? (selection.kind === 'node' ? `n:${selection.id}` : `e:${selection.index}`) : '';
+  useEffect(() => {
+    side.current?.scrollTo({ top: 0 });
+  }, [selectionKey]);
+
   const selectedNode =
     selection?.kind === 'node' ? definition.nodes.find((node) => node.id === selection.id) : undefined;
   const invalid = problems.all.length > 0;
@@ -249,6 +256,28 @@ function Editor({
           <span aria-hidden="true">/</span> {template ? `Edit (next: v${template.latestVersionNumber + 1})` : 'Design'}
         </nav>
         <div className="toolbar-actions">
+          <label htmlFor="goto-node" className="visually-hidden">
+            Go to node
+          </label>
+          <select
+            id="goto-node"
+            value={selection?.kind === 'node' ? selection.id : ''}
+            onChange={(event) => {
+              setView('canvas');
+              dispatch({
+                type: 'select',
+                selection: event.target.value ? { kind: 'node', id: event.target.value } : null,
+              });
+            }}
+          >
+            <option value="">Go to node…</option>
+            {definition.nodes.map((node) => (
+              <option key={node.id} value={node.id}>
+                {node.id}
+                {problems.byNode.has(node.id) ? ' ⚠' : ''}
+              </option>
+            ))}
+          </select>
           <button
             type="button"
             className="btn btn-small"
@@ -358,7 +387,7 @@ function Editor({
             onPick={pick}
           />
         </div>
-        <div className="editor-side">
+        <div className="editor-side" ref={side}>
           {selectedNode ? (
             <NodeInspector
               key={selectedNode.id}
