@@ -1,5 +1,6 @@
 import { BUILTIN_PLUGINS, createBuiltinRegistry } from './index';
 import { definePlugin } from './sdk';
+import { runPlugin } from './sdk/testing';
 import { SchemaValidator } from './sdk/validation';
 
 describe(createBuiltinRegistry.name, () => {
@@ -30,6 +31,17 @@ describe(createBuiltinRegistry.name, () => {
     expect(() => createBuiltinRegistry([{ ...extra, type: 'builtin.noop', version: '1.0.0' }])).toThrow(
       'Duplicate plugin builtin.noop@1.0.0',
     );
+  });
+});
+
+describe('createBuiltinRegistry settings', () => {
+  it('configures shell.exec with the worker setting, refusing unlisted programs', async () => {
+    const registry = createBuiltinRegistry([], { shellExec: { allowedCommands: ['echo'] } });
+    const plugin = registry.get('shell.exec')!;
+    expect(plugin.description).toContain('On this worker it may run only: echo.');
+    await expect(runPlugin(plugin, { argv: ['echo', 'hi'] })).resolves.toMatchObject({ stdout: 'hi\n' });
+    await expect(runPlugin(plugin, { argv: ['id'] })).rejects.toMatchObject({ type: 'CommandNotAllowed' });
+    expect(createBuiltinRegistry().get('shell.exec')!.description).not.toContain('On this worker');
   });
 });
 
