@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ProgressReport } from '../workflows/contract';
 import { createProgressSinks, type ProgressRecorder } from './runs/progress-recorder';
+import { createScheduledRunRegistrar, type ScheduledRunRegistrar } from './runs/scheduled-run-registrar';
 import { createSwitchyardWorker } from './temporal/worker-host';
 
 export interface WorkerProcessOptions {
@@ -31,12 +32,15 @@ export interface WorkerProcess {
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
   const connection = await NativeConnection.connect({ address: options.address });
   let recorder: ProgressRecorder | undefined;
+  let registrar: ScheduledRunRegistrar | undefined;
   let onProgress: ((report: ProgressReport) => void) | undefined;
   if (options.dataSource) {
     const sinks = (recorder = createProgressSinks(options.dataSource)).sinks;
-    onProgress = (report) => {
+    // Runs started by a Temporal Schedule get their row from their first report, before the recorder sees it.
+    registrar = createScheduledRunRegistrar(options.dataSource, (report) => {
       void sinks.progress.report.fn(undefined as never, report);
-    };
+    });
+    onProgress = registrar.report;
   }
   const worker = await createSwitchyardWorker({
     connection,
@@ -49,6 +53,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     try {
       await worker.run();
     } finally {
+      await registrar?.close();
       await recorder?.close();
       await connection.close();
     }
