@@ -10,6 +10,7 @@ import {
   SA_TEMPLATE,
   SA_TEMPLATE_VERSION,
 } from '../../workflows/search-attributes';
+import { MetricsService } from '../../src/common/metrics/metrics.service';
 import { testTemporal, uniqueTaskQueue } from '../support/temporal';
 import { errorCode, startTestApp, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
@@ -82,7 +83,12 @@ describe('runs', () => {
         logLevel: 'warn',
       },
     });
-    worker = await startTestWorker({ databaseUrl: api.db.url, taskQueue });
+    // As in `switchyard start` (API and worker in one process): the recorder counts into the API's registry.
+    worker = await startTestWorker({
+      databaseUrl: api.db.url,
+      taskQueue,
+      recorder: { registry: api.app.get(MetricsService).registry },
+    });
     fixtures = new Fixtures(api);
     admin = await fixtures.admin();
     projectId = await fixtures.project('payments');
@@ -448,6 +454,19 @@ describe('runs', () => {
     await anonymous.dispose();
 
     await api.gql(op('cancelRun'), { id: run.id }, operator);
+  });
+
+  it('counts runs started and finished, and node durations, in /metrics', async () => {
+    const text = await (await fetch(`${api.baseUrl}/metrics`)).text();
+    const value = (series: string) => Number(new RegExp(`^${series} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const [{ count }] = await queryDatabase<{ count: string }>(
+      api.db.url,
+      'SELECT count(*) FROM runs WHERE temporal_run_id IS NOT NULL',
+    );
+    expect(value('switchyard_runs_started_total{status="RUNNING"}')).toBe(Number(count));
+    expect(value('switchyard_runs_finished_total{status="SUCCEEDED"}')).toBeGreaterThanOrEqual(5);
+    expect(value('switchyard_runs_finished_total{status="CANCELLED"}')).toBeGreaterThanOrEqual(1);
+    expect(value('switchyard_node_duration_seconds_count{type="shell.exec",status="SUCCEEDED"}')).toBeGreaterThan(0);
   });
 
   it('writes every operation to the audit log, refusals included', async () => {
