@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { pluginCommand } from './commands/plugin-new.command';
 import { runCommand } from './commands/run.command';
 import { startCommand } from './commands/start.command';
 import { validateCommand } from './commands/validate.command';
@@ -36,6 +37,7 @@ export function createProgram(ctx: CliContext): Command {
   program.addCommand(runCommand(ctx));
   program.addCommand(startCommand(ctx));
   program.addCommand(workerCommand(ctx));
+  program.addCommand(pluginCommand(ctx));
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }
