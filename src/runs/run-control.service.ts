@@ -53,9 +53,8 @@ export class RunControlService {
     const run = await this.liveRow(id, 'paused');
     const state = await this.liveState(run);
     this.assertLive(state, 'paused');
-    if (state?.paused ?? run.status === 'PAUSED') {
-      throw new ConflictError(`Run is already paused${state?.paused ? ` (by ${state.paused.by})` : ''}`);
-    }
+    const paused = state ? state.paused !== undefined : run.status === 'PAUSED';
+    if (paused) throw new ConflictError(`Run is already paused${state?.paused ? ` (by ${state.paused.by})` : ''}`);
     await this.handle(run).signal(pauseSignal, { by: principalLabel(principal) });
     return this.refreshed(run);
   }

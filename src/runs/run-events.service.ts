@@ -3,6 +3,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { InjectConfig } from '../config/config.module';
 import type { SwitchyardConfig } from '../config/config';
+import { TERMINAL_RUN_STATUSES } from '../../workflows/contract';
 import type { RunModel } from './dto/run.model';
 import { RUN_UPDATED_CHANNEL } from './run-progress.store';
 import { RunsService } from './runs.service';
@@ -19,6 +20,16 @@ interface ListenClient {
 
 type ListenClientConstructor = new (config: { connectionString?: string; application_name?: string }) => ListenClient;
 
+const SETTLED_NODE_STATUSES: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED']);
+
+/** A terminal run whose nodes all ended: nothing about it changes any more. */
+export function isSettled(run: RunModel): boolean {
+  return (
+    TERMINAL_RUN_STATUSES.includes(run.status) &&
+    (run.nodes ?? []).every((node) => SETTLED_NODE_STATUSES.has(node.status))
+  );
+}
+
 /** Longest wait between attempts to get the LISTEN connection back. */
 const MAX_RECONNECT_MS = 10_000;
 
@@ -30,11 +41,13 @@ export class LatestValueIterator<T> implements AsyncIterableIterator<T> {
   private latest: { value: T } | undefined;
   private waiting: ((result: IteratorResult<T>) => void) | undefined;
   private done = false;
+  /** The last value was pushed: complete once it is consumed. */
+  private ending = false;
 
   constructor(private readonly onClose: () => void) {}
 
   push(value: T): void {
-    if (this.done) return;
+    if (this.done || this.ending) return;
     const waiting = this.waiting;
     if (waiting) {
       this.waiting = undefined;
@@ -42,13 +55,22 @@ export class LatestValueIterator<T> implements AsyncIterableIterator<T> {
     } else this.latest = { value };
   }
 
+  /** Yields `value` as the last one, then completes. */
+  pushLast(value: T): void {
+    if (this.done || this.ending) return;
+    this.push(value);
+    this.ending = true;
+    if (!this.latest) void this.return();
+  }
+
   next(): Promise<IteratorResult<T>> {
     if (this.latest) {
       const { value } = this.latest;
       this.latest = undefined;
+      if (this.ending) void this.return();
       return Promise.resolve({ value, done: false });
     }
-    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    if (this.done || this.ending) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
       this.waiting = resolve;
     });
@@ -200,7 +222,12 @@ export class RunEventsService implements OnModuleInit, OnApplicationShutdown {
       .get(runId)
       .then(
         (run) => {
-          for (const iterator of this.subscribers.get(runId) ?? []) iterator.push(run);
+          // A finished run whose nodes all settled changes no more: its subscriptions complete.
+          const last = isSettled(run);
+          for (const iterator of [...(this.subscribers.get(runId) ?? [])]) {
+            if (last) iterator.pushLast(run);
+            else iterator.push(run);
+          }
         },
         (error: unknown) => this.logger.warn({ err: error, runId }, 'Could not read an updated run'),
       )
