@@ -9,7 +9,7 @@ import type { PluginRegistry } from '../plugins/registry';
 import type { ProgressReport } from '../workflows/contract';
 import { createProgressSinks, type ProgressRecorder } from './runs/progress-recorder';
 import { createScheduledRunRegistrar, type ScheduledRunRegistrar } from './runs/scheduled-run-registrar';
-import { createSwitchyardWorker } from './temporal/worker-host';
+import { createSwitchyardWorker, type WorkflowBundle } from './temporal/worker-host';
 
 export interface WorkerProcessOptions {
   address: string;
@@ -18,6 +18,8 @@ export interface WorkerProcessOptions {
   registry: PluginRegistry;
   /** Where progress goes; without one the database learns of runs only through the reconciler. */
   dataSource?: DataSource;
+  /** A prebuilt workflow bundle (`SWITCHYARD_WORKFLOW_BUNDLE`); bundled at start when absent. */
+  workflowBundle?: WorkflowBundle;
   log?: (line: string) => void;
 }
 
@@ -40,13 +42,15 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     registrar = createScheduledRunRegistrar(options.dataSource, (report) => {
       void sinks.progress.report.fn(undefined as never, report);
     });
-    onProgress = registrar.report;
+    const active = registrar;
+    onProgress = (progress) => active.report(progress);
   }
   const worker = await createSwitchyardWorker({
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     registry: options.registry,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
   const done = (async () => {

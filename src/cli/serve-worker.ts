@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
 import type * as DataSourceModule from '../database/data-source';
-import { createBuiltinRegistry } from '../../plugins';
+import { configuredPlugins } from '../plugins-catalog/configured-plugins';
 import { DEFAULT_TASK_QUEUE } from '../temporal/worker-host';
 import { startWorkerProcess, type WorkerProcess } from '../worker';
 import type { CliContext } from './context';
 import { EXIT } from './exit-codes';
 import { line } from './io';
-import { installCliRuntime } from './runtime';
+import { installCliRuntime, prebuiltBundle } from './runtime';
 import { DEFAULT_TEMPORAL_ADDRESS } from './temporal-session';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -55,8 +55,9 @@ export async function serveWorker(ctx: CliContext, options: { taskQueue?: string
       address,
       namespace,
       taskQueue,
-      registry: createBuiltinRegistry(),
+      registry: (await configuredPlugins(io.env, log)).registry,
       dataSource,
+      workflowBundle: prebuiltBundle(io.env),
     });
     if (signals > 0) await workerProcess.shutdown();
     log(`Worker serving task queue ${taskQueue} on ${address} (namespace ${namespace})`);

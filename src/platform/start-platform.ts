@@ -10,6 +10,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { loadConfig, type SwitchyardConfig } from '../config/config';
 import { bootstrapApi } from '../main';
+import { configuredPlugins } from '../plugins-catalog/configured-plugins';
 import { PluginCatalogService } from '../plugins-catalog/plugin-catalog.service';
 import { startDevServer } from '../temporal/dev-server';
 import { startWorkerProcess, type WorkerProcess } from '../worker';
@@ -94,6 +95,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     };
     const app = await bootstrapApi(full, { shutdownHooks: false });
     stops.unshift(() => app.close());
+    // Custom plugins (SWITCHYARD_PLUGIN_DIRS) join the catalog the API validates against and the worker runs.
+    const plugins = await configuredPlugins(options.env ?? process.env, log);
+    const catalog = app.get(PluginCatalogService);
+    if (plugins.custom.length > 0) catalog.register(plugins.custom);
     const apiUrl = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
 
     let worker: WorkerProcess | undefined;
@@ -102,7 +107,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
         address: temporalAddress,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
-        registry: app.get(PluginCatalogService).registry,
+        registry: plugins.registry,
         dataSource: app.get(DataSource),
         log,
       });
