@@ -33,6 +33,14 @@ export interface SwitchyardConfig {
     namespace: string;
     /** `TEMPORAL_TASK_QUEUE`, default `switchyard`. */
     taskQueue: string;
+    /** `TEMPORAL_UI_URL`: the Temporal Web UI, for links from runs (default http://localhost:8233). */
+    uiUrl?: string;
+  };
+  /** `SWITCHYARD_PUBLIC_URL`: where the admin UI is reachable, for links from the Temporal UI. */
+  publicUrl?: string;
+  runs?: {
+    /** `RECONCILE_INTERVAL` in seconds (default 30): how often the reconciler compares live runs with Temporal. */
+    reconcileIntervalSeconds?: number;
   };
   auth: {
     /**
@@ -142,6 +150,28 @@ export function parseConfig(env: Env = process.env): Omit<SwitchyardConfig, 'aut
   const taskQueue = nonEmpty(env, 'TEMPORAL_TASK_QUEUE') ?? 'switchyard';
   if (taskQueue.length > 200) problem('TEMPORAL_TASK_QUEUE', 'must be at most 200 characters');
 
+  const httpUrl = (variable: string): string | undefined => {
+    const raw = nonEmpty(env, variable);
+    if (raw === undefined) return undefined;
+    try {
+      const url = new URL(raw);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return raw.replace(/\/+$/, '');
+    } catch {
+      // reported below
+    }
+    problem(variable, `must be an http(s) URL, got ${shown(raw)}`);
+    return undefined;
+  };
+  const uiUrl = httpUrl('TEMPORAL_UI_URL');
+  const publicUrl = httpUrl('SWITCHYARD_PUBLIC_URL');
+  let reconcileIntervalSeconds: number | undefined;
+  const rawReconcile = nonEmpty(env, 'RECONCILE_INTERVAL');
+  if (rawReconcile !== undefined) {
+    if (!/^\d+$/.test(rawReconcile) || Number(rawReconcile) < 1 || Number(rawReconcile) > 86400) {
+      problem('RECONCILE_INTERVAL', `must be a number of seconds from 1 to 86400, got ${shown(rawReconcile)}`);
+    } else reconcileIntervalSeconds = Number(rawReconcile);
+  }
+
   const jwtSecret = nonEmpty(env, 'JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
     problem('JWT_SECRET', `must be at least ${MIN_JWT_SECRET_LENGTH} characters (or unset to generate one)`);
@@ -190,7 +220,9 @@ export function parseConfig(env: Env = process.env): Omit<SwitchyardConfig, 'aut
   return {
     port,
     databaseUrl,
-    temporal: { address: temporalAddress, namespace, taskQueue },
+    temporal: { address: temporalAddress, namespace, taskQueue, ...(uiUrl ? { uiUrl } : {}) },
+    ...(publicUrl ? { publicUrl } : {}),
+    ...(reconcileIntervalSeconds ? { runs: { reconcileIntervalSeconds } } : {}),
     auth: { jwtSecret, jwtExpiresInSeconds, adminPassword },
     dataDir,
     graphql: { introspection },

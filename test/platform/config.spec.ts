@@ -116,4 +116,18 @@ describe('configuration', () => {
     expect(result.stderr).toContain('PORT: must be an integer from 0 to 65535, got "99999"');
     expect(result.stderr).toContain('LOG_LEVEL: must be one of');
   });
+
+  it('reads the Temporal UI, public URL and reconcile interval, and refuses bad ones', () => {
+    const config = parseConfig({
+      TEMPORAL_UI_URL: 'http://temporal-ui.local:8080/',
+      SWITCHYARD_PUBLIC_URL: 'https://switchyard.example.com',
+      RECONCILE_INTERVAL: '10',
+    });
+    expect(config.temporal.uiUrl).toBe('http://temporal-ui.local:8080');
+    expect(config.publicUrl).toBe('https://switchyard.example.com');
+    expect(config.runs?.reconcileIntervalSeconds).toBe(10);
+    expect(() => parseConfig({ TEMPORAL_UI_URL: 'ftp://x', RECONCILE_INTERVAL: '0' })).toThrow(
+      /TEMPORAL_UI_URL: must be an http\(s\) URL[\s\S]*RECONCILE_INTERVAL: must be a number of seconds/,
+    );
+  });
 });
