@@ -54,7 +54,7 @@ describe('the admin frontend', () => {
 
   afterEach(() => {
     // No console errors, no uncaught exceptions, in any flow.
-    expect(browser.problems).toEqual([]);
+    expect(browser?.problems ?? []).toEqual([]);
   });
 
   const node = (id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);

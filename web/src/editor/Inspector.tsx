@@ -3,7 +3,7 @@
  * timeout, onFailure, edges), the selected edge (condition, default), or the definition itself
  * (name, inputs, outputs). Problems the validator found are shown beside the fields they concern.
  */
-import { useEffect, useState, type Dispatch } from 'react';
+import { useEffect, useMemo, useState, type Dispatch } from 'react';
 import type { PluginInfo } from '../api/types';
 import { SchemaForm, type FieldErrors } from '../components/SchemaForm';
 import {
@@ -152,7 +152,22 @@ function EdgeRows({
   const outgoing = edges.filter(({ edge }) => edge.from === nodeId);
   const incoming = edges.filter(({ edge }) => edge.to === nodeId);
   const linked = new Set(outgoing.map(({ edge }) => edge.to));
-  const targets = definition.nodes.filter((node) => node.id !== nodeId && !linked.has(node.id));
+  const targets = definition.nodes
+    .filter((node) => node.id !== nodeId && !linked.has(node.id))
+    .map((node) => node.id)
+    .join('\n');
+  const targetOptions = useMemo(
+    () =>
+      targets
+        .split('\n')
+        .filter(Boolean)
+        .map((id) => (
+          <option key={id} value={id}>
+            {id}
+          </option>
+        )),
+    [targets],
+  );
   const [target, setTarget] = useState('');
   return (
     <section className="inspector-section" aria-label="Edges">
@@ -188,11 +203,7 @@ function EdgeRows({
         </label>
         <select id={`connect-${nodeId}`} value={target} onChange={(event) => setTarget(event.target.value)}>
           <option value="">Connect to…</option>
-          {targets.map((node) => (
-            <option key={node.id} value={node.id}>
-              {node.id}
-            </option>
-          ))}
+          {targetOptions}
         </select>
         <button
           type="button"

@@ -2,7 +2,7 @@
  * The palette: gateways, built-in nodes and every plugin of the catalog. Drag an item onto the
  * canvas, or activate it (click, Enter) to add it after the selected node.
  */
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { PluginInfo } from '../api/types';
 import { PALETTE_MIME } from '../graph/DagCanvas';
 import { BUILTIN_NODE_TYPES, GATEWAY_TYPES, gatewaySymbol, NODE_TYPE_INFO } from '../lib/definition';
@@ -41,7 +41,7 @@ function Item({ item, onAdd, symbol }: { item: PaletteItem; onAdd(type: string):
   );
 }
 
-export function Palette({
+export const Palette = memo(function Palette({
   plugins,
   onAdd,
   pluginsError,
@@ -111,4 +111,4 @@ export function Palette({
       </ul>
     </aside>
   );
-}
+});

@@ -154,19 +154,35 @@ function Canvas(props: DagCanvasProps) {
   const flow = useReactFlow();
   const large = definition.nodes.length > 120;
 
+  /**
+   * One React Flow node per definition node. A node whose inputs did not change keeps its object,
+   * so React Flow re-renders only what changed (one keystroke in a 300-node graph: one node).
+   */
+  const cache = useRef(new Map<string, { inputs: unknown[]; node: DagNode }>());
   const built = useMemo<DagNode[]>(() => {
-    return definition.nodes.map((node, index) => {
+    const previous = cache.current;
+    const next = new Map<string, { inputs: unknown[]; node: DagNode }>();
+    const result = definition.nodes.map((node, index) => {
       const state = states?.get(node.id);
-      const nodeProblems =
-        problems?.byNode
-          .get(node.id)
-          ?.map((p) => (p.target.kind === 'node' && p.target.field ? `${p.target.field}: ${p.message}` : p.message)) ??
-        [];
-      const gateway = isGatewayType(node.type);
+      const located = problems?.byNode.get(node.id);
       const typeTitle = NODE_TYPE_INFO[node.type]?.title ?? typeTitles?.get(node.type) ?? node.type;
+      const selected = selection?.kind === 'node' && selection.id === node.id;
+      const position = positions.get(node.id);
+      const stateKey = state ? `${state.status}|${state.attempts}|${state.waitingFor ?? ''}` : '';
+      const inputs = [node, stateKey, located, typeTitle, selected, position, !!states, index];
+      const known = previous.get(node.id);
+      if (known && known.inputs.every((value, i) => value === inputs[i])) {
+        next.set(node.id, known);
+        return known.node;
+      }
+      const nodeProblems =
+        located?.map((p) =>
+          p.target.kind === 'node' && p.target.field ? `${p.target.field}: ${p.message}` : p.message,
+        ) ?? [];
+      const gateway = isGatewayType(node.type);
       const status = states ? (state?.status ?? 'PENDING') : undefined;
       const { width, height } = nodeSize(node.type);
-      return {
+      const built: DagNode = {
         id: node.id,
         type: gateway ? 'gateway' : 'task',
         // Fixed sizes and handle places: nothing waits for the DOM to be measured (fast at 300 nodes).
@@ -174,8 +190,8 @@ function Canvas(props: DagCanvasProps) {
         height,
         measured: { width, height },
         handles: handlesFor(width, height),
-        position: positions.get(node.id) ?? { x: 40 + (index % 6) * 240, y: 40 + Math.floor(index / 6) * 110 },
-        selected: selection?.kind === 'node' && selection.id === node.id,
+        position: position ?? { x: 40 + (index % 6) * 240, y: 40 + Math.floor(index / 6) * 110 },
+        selected,
         ariaLabel: `${node.name ?? node.id} (${typeTitle})${status ? `, ${status}` : ''}${nodeProblems.length ? `, ${nodeProblems.length} problems` : ''}`,
         data: {
           nodeId: node.id,
@@ -188,7 +204,11 @@ function Canvas(props: DagCanvasProps) {
           problems: nodeProblems,
         },
       };
+      next.set(node.id, { inputs, node: built });
+      return built;
     });
+    cache.current = next;
+    return result;
   }, [definition.nodes, positions, states, problems, selection, typeTitles]);
 
   // Positions of nodes being dragged, until the drop reports them through onMove.
@@ -204,8 +224,12 @@ function Canvas(props: DagCanvasProps) {
     [built, dragging],
   );
 
+  const edgeCache = useRef(new Map<string, { inputs: unknown[]; edge: Edge }>());
   const edges = useMemo<Edge[]>(() => {
-    return (definition.edges ?? []).map((edge, index) => {
+    const previous = edgeCache.current;
+    const next = new Map<string, { inputs: unknown[]; edge: Edge }>();
+    const result = (definition.edges ?? []).map((edge, index) => {
+      const id = `e${index}`;
       const edgeProblems = problems?.byEdge.get(index) ?? [];
       const source = states?.get(edge.from);
       const target = states?.get(edge.to);
@@ -215,21 +239,34 @@ function Canvas(props: DagCanvasProps) {
         if (target?.status === 'SKIPPED' || source?.status === 'SKIPPED') classes.push('edge-dead');
         else if (source?.status === 'SUCCEEDED' && target && target.status !== 'PENDING') classes.push('edge-taken');
       }
+      const className = classes.join(' ') || undefined;
+      const selected = selection?.kind === 'edge' && selection.index === index;
+      const animated = target?.status === 'RUNNING';
+      const inputs = [edge, problems?.byEdge.get(index), className, selected, animated];
+      const known = previous.get(id);
+      if (known && known.inputs.every((value, i) => value === inputs[i])) {
+        next.set(id, known);
+        return known.edge;
+      }
       const text = edgeLabel(edge.when, edge.default);
-      return {
-        id: `e${index}`,
+      const built: Edge = {
+        id,
         source: edge.from,
         target: edge.to,
         label: edgeProblems.length ? `⚠ ${text ?? edgeProblems[0].message}` : text,
-        className: classes.join(' ') || undefined,
-        selected: selection?.kind === 'edge' && selection.index === index,
-        animated: target?.status === 'RUNNING',
+        className,
+        selected,
+        animated,
         markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
         ariaLabel: `Edge from ${edge.from} to ${edge.to}${text ? ` when ${text}` : ''}`,
-        labelBgPadding: [4, 2] as [number, number],
+        labelBgPadding: [4, 2],
         labelBgBorderRadius: 3,
       };
+      next.set(id, { inputs, edge: built });
+      return built;
     });
+    edgeCache.current = next;
+    return result;
   }, [definition.edges, problems, states, selection]);
 
   /** The selection as last reported (ahead of the next render), so the changes of one click agree. */
@@ -299,7 +336,8 @@ function Canvas(props: DagCanvasProps) {
     const { width, height } = container.current.getBoundingClientRect();
     const left = position.x * zoom + x;
     const top = position.y * zoom + y;
-    const inside = left >= 0 && top >= 0 && left + size.width * zoom <= width && top + size.height * zoom <= height;
+    const inside =
+      zoom >= 0.5 && left >= 0 && top >= 0 && left + size.width * zoom <= width && top + size.height * zoom <= height;
     if (!inside) {
       // The node with its neighbours, readable: after React Flow has the (new) node.
       const around = new Set([selectedId]);
@@ -323,10 +361,35 @@ function Canvas(props: DagCanvasProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedId, flow]);
 
+  // Small graphs are fitted whole; a large one would be unreadably small, so it opens at a
+  // readable zoom on where it starts (the overview map and "go to node" reach the rest).
   useEffect(() => {
     if (fitKey === undefined) return;
-    const frame = window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1.2, duration: 0 }));
+    const frame = window.requestAnimationFrame(() => {
+      const box = container.current?.getBoundingClientRect();
+      if (definition.nodes.length <= 40 || !box) {
+        void flow.fitView({ padding: 0.15, maxZoom: 1.2, duration: 0 });
+        return;
+      }
+      let minX = Infinity;
+      let minY = Infinity;
+      let maxY = -Infinity;
+      for (const node of definition.nodes) {
+        const position = positions.get(node.id);
+        if (!position) continue;
+        minX = Math.min(minX, position.x);
+        minY = Math.min(minY, position.y);
+        maxY = Math.max(maxY, position.y + nodeSize(node.type).height);
+      }
+      const zoom = Math.max(0.35, Math.min(0.8, (box.height - 40) / Math.max(1, maxY - minY)));
+      void flow.setViewport(
+        { x: 20 - minX * zoom, y: box.height / 2 - ((minY + maxY) / 2) * zoom, zoom },
+        { duration: 0 },
+      );
+    });
     return () => window.cancelAnimationFrame(frame);
+    // Only a new fitKey re-frames the view; the graph at that moment is read.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fitKey, flow]);
 
   const onDragOver = (event: DragEvent) => {
@@ -373,8 +436,6 @@ function Canvas(props: DagCanvasProps) {
         onlyRenderVisibleElements={large}
         minZoom={0.1}
         maxZoom={2}
-        fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
         elevateEdgesOnSelect
       >
         <Background gap={20} size={1} />

@@ -15,13 +15,22 @@ export interface AsyncState<T> {
  * Runs `load` when the component mounts and whenever `deps` change; answers from an earlier
  * `deps` that arrive late are dropped.
  */
-export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): AsyncState<T> {
+export function useAsync<T>(
+  load: () => Promise<T>,
+  deps: readonly unknown[],
+  options: {
+    /** Whether a loaded value may replace the current one (false: an older answer, keep what is shown). */
+    replaces?: (loaded: T, current: T) => boolean;
+  } = {},
+): AsyncState<T> {
   const [data, setDataState] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [loading, setLoading] = useState(true);
   const generation = useRef(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const replacesRef = useRef(options.replaces);
+  replacesRef.current = options.replaces;
 
   const run = useCallback(async (reset: boolean) => {
     const mine = ++generation.current;
@@ -30,7 +39,10 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): A
     try {
       const result = await loadRef.current();
       if (mine !== generation.current) return;
-      setDataState(() => result);
+      setDataState((current) => {
+        const replaces = replacesRef.current;
+        return current === undefined || !replaces || replaces(result, current) ? result : current;
+      });
       setError(undefined);
     } catch (err) {
       if (mine !== generation.current) return;

@@ -2,7 +2,7 @@
  * The DAG editor: palette, canvas (or YAML), inspector, live validation; saves a new template or
  * a new version of an existing one.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { ApiError, errorMessage, gql } from '../api/client';
 import { CREATE_TEMPLATE, PLUGINS, TEMPLATE, UPDATE_TEMPLATE, VALIDATE_DEFINITION } from '../api/documents';
 import type { DefinitionValidation, PluginInfo, Template, TemplateVersion } from '../api/types';
@@ -124,6 +124,40 @@ function ProblemsPanel({
   );
 }
 
+/** "Go to node": every node id, those with problems flagged; for keyboards and large graphs. */
+const NodePicker = memo(function NodePicker({
+  ids,
+  flagged,
+  value,
+  onPick,
+}: {
+  ids: string;
+  flagged: string;
+  value: string;
+  onPick(id: string): void;
+}) {
+  const withProblems = new Set(flagged.split('\n'));
+  return (
+    <>
+      <label htmlFor="goto-node" className="visually-hidden">
+        Go to node
+      </label>
+      <select id="goto-node" value={value} onChange={(event) => onPick(event.target.value)}>
+        <option value="">Go to node…</option>
+        {ids
+          .split('\n')
+          .filter(Boolean)
+          .map((id) => (
+            <option key={id} value={id}>
+              {id}
+              {withProblems.has(id) ? ' ⚠' : ''}
+            </option>
+          ))}
+      </select>
+    </>
+  );
+});
+
 function Editor({
   template,
   startFrom,
@@ -173,6 +207,14 @@ function Editor({
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  // Strings, so the picker re-renders only when ids or flags change (not on every keystroke).
+  const nodeIds = useMemo(() => definition.nodes.map((node) => node.id).join('\n'), [definition.nodes]);
+  const flaggedIds = useMemo(() => [...problems.byNode.keys()].join('\n'), [problems]);
+  const pickNode = useCallback((id: string) => {
+    setView('canvas');
+    dispatch({ type: 'select', selection: id ? { kind: 'node', id } : null });
   }, []);
 
   const typeTitles = useMemo(() => new Map((plugins ?? []).map((plugin) => [plugin.type, plugin.title])), [plugins]);
@@ -256,28 +298,12 @@ function Editor({
           <span aria-hidden="true">/</span> {template ? `Edit (next: v${template.latestVersionNumber + 1})` : 'Design'}
         </nav>
         <div className="toolbar-actions">
-          <label htmlFor="goto-node" className="visually-hidden">
-            Go to node
-          </label>
-          <select
-            id="goto-node"
+          <NodePicker
+            ids={nodeIds}
+            flagged={flaggedIds}
             value={selection?.kind === 'node' ? selection.id : ''}
-            onChange={(event) => {
-              setView('canvas');
-              dispatch({
-                type: 'select',
-                selection: event.target.value ? { kind: 'node', id: event.target.value } : null,
-              });
-            }}
-          >
-            <option value="">Go to node…</option>
-            {definition.nodes.map((node) => (
-              <option key={node.id} value={node.id}>
-                {node.id}
-                {problems.byNode.has(node.id) ? ' ⚠' : ''}
-              </option>
-            ))}
-          </select>
+            onPick={pickNode}
+          />
           <button
             type="button"
             className="btn btn-small"

@@ -19,6 +19,11 @@ import { NodePanel } from '../runs/NodePanel';
 
 const POLL_MS = 3000;
 
+/** Whether `incoming` is at least as recent as `current` (the server stamps every change). */
+function isNewer(incoming: Run, current: Run): boolean {
+  return new Date(incoming.updatedAt).getTime() >= new Date(current.updatedAt).getTime();
+}
+
 function useNow(active: boolean): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -196,7 +201,8 @@ function NodeTable({
 
 export function RunPage({ runId }: { runId: string }) {
   const { project, canOperate } = useProject();
-  const run = useAsync(() => gql<{ run: Run }>(RUN, { id: runId }).then((d) => d.run), [runId]);
+  // Answers can arrive out of order (a query started before the last live update): the newer wins.
+  const run = useAsync(() => gql<{ run: Run }>(RUN, { id: runId }).then((d) => d.run), [runId], { replaces: isNewer });
   const [live, setLive] = useState<'connecting' | 'live' | 'polling'>('connecting');
   const [selection, setSelection] = useState<Selection>(null);
   const versionId = run.data?.templateVersionId;
@@ -219,17 +225,13 @@ export function RunPage({ runId }: { runId: string }) {
       {
         next: (data) => {
           setLive('live');
-          setRun(data.runUpdated);
+          setRun((current) => (!current || isNewer(data.runUpdated, current) ? data.runUpdated : current));
         },
         error: () => setLive('polling'),
-        connected: () => {
-          setLive('live');
-          void reloadRun();
-        },
       },
     );
     return stop;
-  }, [runId, setRun, reloadRun]);
+  }, [runId, setRun]);
 
   // Without a live connection, poll until the run ends.
   useEffect(() => {
