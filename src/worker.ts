@@ -4,6 +4,7 @@
  * in-process, by `switchyard start`.
  */
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ProgressReport } from '../workflows/contract';
@@ -18,6 +19,8 @@ export interface WorkerProcessOptions {
   registry: PluginRegistry;
   /** Where progress goes; without one the database learns of runs only through the reconciler. */
   dataSource?: DataSource;
+  /** Counts finished runs and node durations into this registry (the API's, when hosted by `start`). */
+  metricsRegistry?: Registry;
   /** A prebuilt workflow bundle (`SWITCHYARD_WORKFLOW_BUNDLE`); bundled at start when absent. */
   workflowBundle?: WorkflowBundle;
   log?: (line: string) => void;
@@ -37,7 +40,10 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   let registrar: ScheduledRunRegistrar | undefined;
   let onProgress: ((report: ProgressReport) => void) | undefined;
   if (options.dataSource) {
-    const sinks = (recorder = createProgressSinks(options.dataSource)).sinks;
+    const sinks = (recorder = createProgressSinks(
+      options.dataSource,
+      options.metricsRegistry ? { registry: options.metricsRegistry } : {},
+    )).sinks;
     // Runs started by a Temporal Schedule get their row from their first report, before the recorder sees it.
     registrar = createScheduledRunRegistrar(options.dataSource, (report) => {
       void sinks.progress.report.fn(undefined as never, report);

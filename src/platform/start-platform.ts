@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { loadConfig, type SwitchyardConfig } from '../config/config';
+import { MetricsService } from '../common/metrics/metrics.service';
 import { bootstrapApi } from '../main';
 import { configuredPlugins } from '../plugins-catalog/configured-plugins';
 import { PluginCatalogService } from '../plugins-catalog/plugin-catalog.service';
@@ -109,6 +110,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
         taskQueue: config.temporal.taskQueue,
         registry: plugins.registry,
         dataSource: app.get(DataSource),
+        metricsRegistry: app.get(MetricsService).registry,
         log,
       });
       // The worker drains before the API and the databases go away.
