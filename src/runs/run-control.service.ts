@@ -3,9 +3,15 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
+import { SchemaValidator } from '../../plugins/sdk/validation';
 import {
+  approveNodeUpdate,
   cancelSignal,
+  clearBreakpointUpdate,
+  forceFailNodeUpdate,
+  pauseAtNodeUpdate,
   pauseSignal,
+  rejectNodeUpdate,
   resumeSignal,
   retryNodeUpdate,
   skipNodeUpdate,
@@ -15,7 +21,9 @@ import {
 } from '../../workflows/contract';
 import type { JsonObject } from '../../workflows/definition/types';
 import { type Principal, principalLabel } from '../common/auth/principal';
-import { ConflictError } from '../common/errors/app-errors';
+import { ProjectAccessService } from '../common/auth/project-access.service';
+import { PROJECT_ROLES, roleRank } from '../common/auth/roles';
+import { BadUserInputError, ConflictError, ForbiddenError } from '../common/errors/app-errors';
 import { MetricsService } from '../common/metrics/metrics.service';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import type { RunModel } from './dto/run.model';
@@ -38,11 +46,13 @@ export const UPDATE_DEADLINE_MS = 15_000;
 @Injectable()
 export class RunControlService {
   private readonly metrics: RunMetrics;
+  private readonly forms = new SchemaValidator();
 
   constructor(
     private readonly runs: RunsService,
     private readonly temporal: TemporalClientService,
     private readonly dataSource: DataSource,
+    private readonly access: ProjectAccessService,
     metricsService: MetricsService,
     @InjectPinoLogger(RunControlService.name) private readonly logger: PinoLogger,
   ) {
@@ -87,12 +97,129 @@ export class RunControlService {
     return this.refreshed(run);
   }
 
-  async skipNode(runId: string, nodeId: string, principal: Principal): Promise<RunModel> {
+  async skipNode(runId: string, nodeId: string, principal: Principal, takeEdgeTo?: string | null): Promise<RunModel> {
     const run = await this.liveRow(runId, 'steered');
     await this.update(run, () =>
-      this.handle(run).executeUpdate(skipNodeUpdate, { args: [{ nodeId, by: principalLabel(principal) }] }),
+      this.handle(run).executeUpdate(skipNodeUpdate, {
+        args: [{ nodeId, by: principalLabel(principal), ...(takeEdgeTo ? { takeEdgeTo } : {}) }],
+      }),
     );
     return this.refreshed(run);
+  }
+
+  /**
+   * Approves an approval node. `values` are checked against the node's form (its JSON Schema)
+   * before anything is sent; the workflow checks who may decide, with the caller's roles in the
+   * run's project (each role with the ones it includes).
+   *
+   * @throws {BadUserInputError} values that break the form, or values for an approval without one.
+   * @throws {ForbiddenError} the workflow says this caller may not decide (approvers, forbidStarter).
+   * @throws {ConflictError} the node is no approval waiting for a decision.
+   */
+  async approveNode(
+    runId: string,
+    nodeId: string,
+    principal: Principal,
+    comment?: string | null,
+    values?: JsonObject | null,
+  ): Promise<RunModel> {
+    return this.decide(runId, nodeId, principal, 'approve', comment, values);
+  }
+
+  /** Rejects an approval node: it fails and its `onFailure` applies. Errors as {@link approveNode}. */
+  async rejectNode(runId: string, nodeId: string, principal: Principal, comment?: string | null): Promise<RunModel> {
+    return this.decide(runId, nodeId, principal, 'reject', comment, null);
+  }
+
+  /** Fails a RUNNING node now (its activity is cancelled); its `onFailure` applies. */
+  async forceFailNode(runId: string, nodeId: string, principal: Principal, reason?: string | null): Promise<RunModel> {
+    const run = await this.liveRow(runId, 'steered');
+    await this.update(run, () =>
+      this.handle(run).executeUpdate(forceFailNodeUpdate, {
+        args: [{ nodeId, by: principalLabel(principal), ...(reason ? { reason } : {}) }],
+      }),
+    );
+    return this.refreshed(run);
+  }
+
+  /** Sets a breakpoint: the run pauses before that node starts. */
+  async pauseAtNode(runId: string, nodeId: string, principal: Principal): Promise<RunModel> {
+    const run = await this.liveRow(runId, 'steered');
+    await this.update(run, () =>
+      this.handle(run).executeUpdate(pauseAtNodeUpdate, { args: [{ nodeId, by: principalLabel(principal) }] }),
+    );
+    return this.refreshed(run);
+  }
+
+  /** Removes a breakpoint set with {@link pauseAtNode}. */
+  async clearBreakpoint(runId: string, nodeId: string, principal: Principal): Promise<RunModel> {
+    const run = await this.liveRow(runId, 'steered');
+    await this.update(run, () =>
+      this.handle(run).executeUpdate(clearBreakpointUpdate, { args: [{ nodeId, by: principalLabel(principal) }] }),
+    );
+    return this.refreshed(run);
+  }
+
+  private async decide(
+    runId: string,
+    nodeId: string,
+    principal: Principal,
+    decision: 'approve' | 'reject',
+    comment?: string | null,
+    values?: JsonObject | null,
+  ): Promise<RunModel> {
+    const run = await this.liveRow(runId, 'decided');
+    const state = await this.liveState(run);
+    if (!state) throw new ConflictError('The run does not answer right now; try again in a moment');
+    this.assertLive(state, 'decided');
+    const form = state.nodes[nodeId]?.approval?.form;
+    if (decision === 'approve' && (form || values)) this.checkForm(form, values);
+    const roles = await this.rolesIn(principal, run.projectId);
+    const request = {
+      nodeId,
+      by: principalLabel(principal),
+      roles,
+      ...(comment ? { comment } : {}),
+      ...(decision === 'approve' && values ? { values } : {}),
+    };
+    await this.update(
+      run,
+      () =>
+        this.handle(run).executeUpdate(decision === 'approve' ? approveNodeUpdate : rejectNodeUpdate, {
+          args: [request],
+        }),
+      (reason) => (/ may not decide /.test(reason) ? new ForbiddenError(reason) : undefined),
+    );
+    return this.refreshed(run);
+  }
+
+  private checkForm(form: JsonObject | undefined, values?: JsonObject | null): void {
+    if (!form) {
+      throw new BadUserInputError([{ path: 'values', message: 'this approval has no form; send no values' }]);
+    }
+    let problems;
+    try {
+      problems = this.forms.check(form, values ?? {}, 'values');
+    } catch (error) {
+      throw new ConflictError(
+        `The approval's form is not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (problems.length > 0) {
+      throw new BadUserInputError(
+        problems,
+        problems.length === 1
+          ? `Invalid form values: ${problems[0].path}: ${problems[0].message}`
+          : `Invalid form values (${problems.length} problems)`,
+      );
+    }
+  }
+
+  /** Every role the caller has in a project, the ones its role includes too (`operator` -> viewer, operator). */
+  private async rolesIn(principal: Principal, projectId: string): Promise<string[]> {
+    const role = await this.access.roleIn(principal, projectId);
+    if (!role) return [];
+    return PROJECT_ROLES.filter((candidate) => roleRank(candidate) <= roleRank(role)).map(String);
   }
 
   /**
@@ -142,14 +269,22 @@ export class RunControlService {
     }
   }
 
-  private async update(run: Run, execute: () => Promise<unknown>): Promise<void> {
+  /**
+   * Runs a validated update; a rejection becomes CONFLICT with the workflow's reason, or the error
+   * `refusal` makes of that reason.
+   */
+  private async update(
+    run: Run,
+    execute: () => Promise<unknown>,
+    refusal?: (reason: string) => Error | undefined,
+  ): Promise<void> {
     try {
       await this.temporal.withDeadline(UPDATE_DEADLINE_MS, execute);
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) {
         const cause = error.cause;
         const reason = cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : error.message;
-        throw new ConflictError(reason);
+        throw refusal?.(reason) ?? new ConflictError(reason);
       }
       if (error instanceof WorkflowNotFoundError) throw new ConflictError('Run has no workflow in Temporal');
       throw error;

@@ -7,7 +7,7 @@ import { Repository } from 'typeorm';
 import { INTERPRETER_WORKFLOW_TYPE, type ExecutionPlan, type InterpreterInput } from '../../workflows/contract';
 import { compilePlan } from '../../workflows/definition/compile';
 import { validateRunInputs } from '../../workflows/definition/inputs';
-import type { Definition } from '../../workflows/definition/types';
+import type { Definition, JsonObject, JsonValue } from '../../workflows/definition/types';
 import {
   SA_PROJECT,
   SA_RUN_STATUS,
@@ -21,7 +21,7 @@ import { MetricsService } from '../common/metrics/metrics.service';
 import { InjectConfig } from '../config/config.module';
 import type { SwitchyardConfig } from '../config/config';
 import { PluginCatalogService } from '../plugins-catalog/plugin-catalog.service';
-import { TemplatesService } from '../templates/templates.service';
+import { type ResolvedTemplateVersion, TemplatesService } from '../templates/templates.service';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import type { RunModel } from './dto/run.model';
 import type { StartRunInput } from './dto/start-run.input';
@@ -50,8 +50,15 @@ export function runWorkflowId(templateName: string, runId: string): string {
   return `${templateSlug(templateName)}-${runId}`;
 }
 
-/** What a run's workflow is started from: the row, its template's name and project, the pinned definition. */
-export interface LaunchContext {
+/** What a run is started with beyond its row: outputs to reuse (a rerun), the run-end callback. */
+export type LaunchExtras = Pick<InterpreterInput, 'reuse' | 'callback'>;
+
+/**
+ * What a run's workflow is started from: the row, its template's name and project, the pinned
+ * definition, and the extras of `startRun`/`rerunRun` (not stored in the row: a run the reconciler
+ * starts late goes without them).
+ */
+export interface LaunchContext extends LaunchExtras {
   run: Run;
   templateName: string;
   projectName: string;
@@ -90,14 +97,75 @@ export class RunLauncherService {
    * @throws {BadUserInputError} inputs that break the template's declarations, each with its path.
    */
   async start(input: StartRunInput, principal: Principal): Promise<RunModel> {
+    const callback = input.callbackUrl ? { url: checkCallbackUrl(input.callbackUrl) } : undefined;
     const requestId = input.requestId ?? null;
     if (requestId) {
       const existing = await this.byRequestId(input.templateId, requestId);
       if (existing) return existing;
     }
     const pinned = await this.templates.getVersion(input.templateId, input.version);
+    return this.startPinned(pinned, input.inputs ?? {}, principal, { requestId, ...(callback ? { callback } : {}) });
+  }
+
+  /**
+   * `cloneRun`: a new run of the same template version with the same inputs; nothing is reused.
+   *
+   * @throws {NotFoundError} no such run. @throws {ConflictError} the template is archived.
+   */
+  async clone(runId: string, principal: Principal): Promise<RunModel> {
+    const old = await this.runsService.findRow(runId);
+    const pinned = await this.templates.getVersion(old.templateId, old.version);
+    return this.startPinned(pinned, old.inputs, principal, { requestId: null });
+  }
+
+  /**
+   * `rerunRun`: a new run of the same template version (inputs overridden when given) that reuses
+   * the outputs of the nodes that succeeded in the old run, except those at or downstream of a node
+   * in `fromNodes` (every succeeded node is reused when `fromNodes` is empty).
+   *
+   * @throws {BadUserInputError} a `fromNodes` entry that is no node of the version; invalid inputs.
+   */
+  async rerun(
+    runId: string,
+    principal: Principal,
+    fromNodes?: readonly string[] | null,
+    inputs?: JsonObject | null,
+  ): Promise<RunModel> {
+    const old = await this.runsService.findRow(runId);
+    const pinned = await this.templates.getVersion(old.templateId, old.version);
     const definition = pinned.definition as unknown as Definition;
-    const checked = validateRunInputs(definition, input.inputs ?? {});
+    const known = new Set(definition.nodes.map((node) => node.id));
+    const unknown = (fromNodes ?? []).map((id, index) => ({ id, index })).filter(({ id }) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new BadUserInputError(
+        unknown.map(({ id, index }) => ({ path: `fromNodes[${index}]`, message: `no node "${id}" in this version` })),
+      );
+    }
+    const rerun = downstreamOf(definition, fromNodes ?? []);
+    const succeeded: Array<{ node_id: string; output: JsonValue | null }> = await this.runs.query(
+      `SELECT node_id, output FROM node_runs WHERE run_id = $1 AND status = 'SUCCEEDED'`,
+      [old.id],
+    );
+    const reuse: Record<string, JsonValue> = {};
+    for (const row of succeeded) {
+      if (known.has(row.node_id) && !rerun.has(row.node_id)) reuse[row.node_id] = row.output ?? null;
+    }
+    return this.startPinned(pinned, inputs ?? old.inputs, principal, {
+      requestId: null,
+      ...(Object.keys(reuse).length > 0 ? { reuse } : {}),
+    });
+  }
+
+  /** Validates inputs, records the run row and starts its workflow. */
+  private async startPinned(
+    pinned: ResolvedTemplateVersion,
+    rawInputs: JsonObject,
+    principal: Principal,
+    options: { requestId: string | null } & LaunchExtras,
+  ): Promise<RunModel> {
+    const { requestId, ...extras } = options;
+    const definition = pinned.definition as unknown as Definition;
+    const checked = validateRunInputs(definition, rawInputs);
     if (!checked.inputs || checked.problems.length > 0) {
       throw new BadUserInputError(
         checked.problems,
@@ -129,13 +197,13 @@ export class RunLauncherService {
     );
     if (inserted.length === 0) {
       // Another request with the same request id won the race: its run is the answer.
-      const existing = requestId ? await this.byRequestId(input.templateId, requestId) : null;
+      const existing = requestId ? await this.byRequestId(pinned.templateId, requestId) : null;
       if (existing) return existing;
       throw new ConflictError('The run could not be recorded; try again');
     }
     const run = await this.runsService.findRow(id);
     const projectName = await this.projectName(run.projectId);
-    await this.launch({ run, templateName: pinned.template.name, projectName, definition });
+    await this.launch({ run, templateName: pinned.template.name, projectName, definition, ...extras });
     return this.runsService.get(id);
   }
 
@@ -145,7 +213,7 @@ export class RunLauncherService {
    *
    * @returns whether the workflow runs (or ran).
    */
-  async launch({ run, templateName, projectName, definition }: LaunchContext): Promise<boolean> {
+  async launch({ run, templateName, projectName, definition, reuse, callback }: LaunchContext): Promise<boolean> {
     try {
       const input: InterpreterInput = {
         plan: this.plan(definition),
@@ -157,6 +225,8 @@ export class RunLauncherService {
           templateId: run.templateId,
           templateVersion: run.version,
         },
+        ...(reuse ? { reuse } : {}),
+        ...(callback ? { callback } : {}),
       };
       const client = this.temporal.client;
       const withSearchAttributes = await this.temporal.searchAttributesAvailable();
@@ -264,4 +334,49 @@ function summary(text: string): string {
 /** Keeps names from turning into markdown links or emphasis. */
 function markdownText(text: string): string {
   return text.replace(/([\\`*_[\]()<>#!|])/g, '\\$1');
+}
+
+/** Longest accepted `callbackUrl`. */
+const MAX_CALLBACK_URL_LENGTH = 2000;
+
+/** A `callbackUrl` as given, when it is an absolute http(s) URL; BAD_USER_INPUT otherwise. */
+export function checkCallbackUrl(url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    !parsed ||
+    (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
+    url.length > MAX_CALLBACK_URL_LENGTH
+  ) {
+    throw new BadUserInputError([
+      {
+        path: 'input.callbackUrl',
+        message: `must be an http or https URL of at most ${MAX_CALLBACK_URL_LENGTH} characters`,
+      },
+    ]);
+  }
+  return url;
+}
+
+/** `fromNodes` and every node reachable from them along the edges. */
+export function downstreamOf(definition: Pick<Definition, 'edges'>, fromNodes: readonly string[]): Set<string> {
+  const next = new Map<string, string[]>();
+  for (const edge of definition.edges ?? []) {
+    next.set(edge.from, [...(next.get(edge.from) ?? []), edge.to]);
+  }
+  const seen = new Set<string>(fromNodes);
+  const queue = [...fromNodes];
+  while (queue.length > 0) {
+    for (const to of next.get(queue.shift()!) ?? []) {
+      if (!seen.has(to)) {
+        seen.add(to);
+        queue.push(to);
+      }
+    }
+  }
+  return seen;
 }

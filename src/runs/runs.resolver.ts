@@ -5,7 +5,18 @@ import { Permission } from '../common/auth/permissions';
 import type { Principal } from '../common/auth/principal';
 import { projectArg, projectOf, projectOfParent, RequirePermission } from '../common/auth/require-permission.decorator';
 import { NodeRunModel, RunModel, RunPage } from './dto/run.model';
-import { CancelRunArgs, NodeOperationArgs, RetryNodeArgs, RunsArgs } from './dto/runs.args';
+import {
+  ApproveNodeArgs,
+  CancelRunArgs,
+  CloneRunArgs,
+  ForceFailNodeArgs,
+  NodeOperationArgs,
+  RejectNodeArgs,
+  RerunRunArgs,
+  RetryNodeArgs,
+  RunsArgs,
+  SkipNodeArgs,
+} from './dto/runs.args';
 import { StartRunInput } from './dto/start-run.input';
 import { RunControlService } from './run-control.service';
 import { RunEventsService } from './run-events.service';
@@ -88,11 +99,73 @@ export class RunsResolver {
     return this.control.retryNode(args.runId, args.nodeId, principal, args.with);
   }
 
-  @Mutation(() => RunModel, { description: 'Skips a FAILED or WAITING node; the run goes on.' })
+  @Mutation(() => RunModel, {
+    description:
+      'Skips a FAILED or WAITING node; the run goes on. A failed exclusive gateway goes down the edge to `takeEdgeTo`.',
+  })
   @RequirePermission(Permission.RUN_OPERATE, { project: projectOf('run', 'runId') })
   @Audit(runAudit)
-  skipNode(@Args() args: NodeOperationArgs, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
-    return this.control.skipNode(args.runId, args.nodeId, principal);
+  skipNode(@Args() args: SkipNodeArgs, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.control.skipNode(args.runId, args.nodeId, principal, args.takeEdgeTo);
+  }
+
+  @Mutation(() => RunModel, {
+    description:
+      "Approves an approval node; `values` (checked against the approval's form) become its output. FORBIDDEN " +
+      'when the approval names other deciders or forbids the starter.',
+  })
+  @RequirePermission(Permission.APPROVAL_DECIDE, { project: projectOf('run', 'runId') })
+  @Audit(runAudit)
+  approveNode(@Args() args: ApproveNodeArgs, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.control.approveNode(args.runId, args.nodeId, principal, args.comment, args.values);
+  }
+
+  @Mutation(() => RunModel, { description: 'Rejects an approval node: it fails and its onFailure applies.' })
+  @RequirePermission(Permission.APPROVAL_DECIDE, { project: projectOf('run', 'runId') })
+  @Audit(runAudit)
+  rejectNode(@Args() args: RejectNodeArgs, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.control.rejectNode(args.runId, args.nodeId, principal, args.comment);
+  }
+
+  @Mutation(() => RunModel, {
+    description: 'Fails a RUNNING node now (its activity is cancelled); its onFailure applies.',
+  })
+  @RequirePermission(Permission.RUN_OPERATE, { project: projectOf('run', 'runId') })
+  @Audit(runAudit)
+  forceFailNode(@Args() args: ForceFailNodeArgs, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.control.forceFailNode(args.runId, args.nodeId, principal, args.reason);
+  }
+
+  @Mutation(() => RunModel, { description: 'Sets a breakpoint: the run pauses before that node starts.' })
+  @RequirePermission(Permission.RUN_OPERATE, { project: projectOf('run', 'runId') })
+  @Audit(runAudit)
+  pauseAtNode(@Args() args: NodeOperationArgs, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.control.pauseAtNode(args.runId, args.nodeId, principal);
+  }
+
+  @Mutation(() => RunModel, { description: 'Removes a breakpoint set with pauseAtNode.' })
+  @RequirePermission(Permission.RUN_OPERATE, { project: projectOf('run', 'runId') })
+  @Audit(runAudit)
+  clearBreakpoint(@Args() args: NodeOperationArgs, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.control.clearBreakpoint(args.runId, args.nodeId, principal);
+  }
+
+  @Mutation(() => RunModel, {
+    description:
+      'A new run of the same template version and inputs (overridden by `inputs` when given) that reuses the ' +
+      'outputs of the nodes that succeeded, except those at or downstream of `fromNodes`.',
+  })
+  @RequirePermission(Permission.RUN_START, { project: projectOf('run', 'runId') })
+  @Audit<RerunRunArgs, RunModel>({ resourceType: 'run', resourceId: ({ result }) => result?.id })
+  rerunRun(@Args() args: RerunRunArgs, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.launcher.rerun(args.runId, principal, args.fromNodes, args.inputs);
+  }
+
+  @Mutation(() => RunModel, { description: 'A new run of the same template version with the same inputs.' })
+  @RequirePermission(Permission.RUN_START, { project: projectOf('run', 'runId') })
+  @Audit<CloneRunArgs, RunModel>({ resourceType: 'run', resourceId: ({ result }) => result?.id })
+  cloneRun(@Args() args: CloneRunArgs, @CurrentPrincipal() principal: Principal): Promise<RunModel> {
+    return this.launcher.clone(args.runId, principal);
   }
 
   @Subscription(() => RunModel, {

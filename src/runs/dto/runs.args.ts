@@ -62,3 +62,65 @@ export class CancelRunArgs {
   @MaxLength(500)
   reason?: string | null;
 }
+
+@ArgsType()
+export class SkipNodeArgs extends NodeOperationArgs {
+  @Field(() => String, {
+    nullable: true,
+    description: 'For a failed exclusive gateway: the target node of the one outgoing edge to take.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  takeEdgeTo?: string | null;
+}
+
+@ArgsType()
+export class RejectNodeArgs extends NodeOperationArgs {
+  @Field(() => String, { nullable: true, description: 'Why, for the run state and the audit log.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string | null;
+}
+
+@ArgsType()
+export class ApproveNodeArgs extends RejectNodeArgs {
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "Values for the approval's form, checked against its JSON Schema; they become the node's output.",
+  })
+  values?: JsonObject | null;
+}
+
+@ArgsType()
+export class ForceFailNodeArgs extends NodeOperationArgs {
+  @Field(() => String, { nullable: true, description: 'Why, for the node error.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string | null;
+}
+
+@ArgsType()
+export class CloneRunArgs {
+  @Field(() => ID)
+  runId!: string;
+}
+
+@ArgsType()
+export class RerunRunArgs extends CloneRunArgs {
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'Run these nodes and everything downstream of them again; other nodes that succeeded reuse their outputs. ' +
+      'Every succeeded node is reused when absent or empty.',
+  })
+  @IsOptional()
+  @IsString({ each: true })
+  @Matches(/^[a-z][a-z0-9_]*$/, { each: true, message: 'must be a node id ([a-z][a-z0-9_]*)' })
+  fromNodes?: string[] | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Inputs of the new run; those of the old run when absent.' })
+  inputs?: JsonObject | null;
+}

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, MaxLength, Min } from 'class-validator';
 import type { JsonObject } from '../../../workflows/definition/types';
 import { GraphQLJSON } from '../../common/graphql/json.scalar';
 
@@ -25,4 +25,15 @@ export class StartRunInput {
   @IsString()
   @Length(1, 200)
   requestId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "An http(s) URL that receives a POST with the run's final state when it ends, retried with backoff " +
+      'until it succeeds or its deadline passes (the delivery shows in the run).',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  callbackUrl?: string | null;
 }
