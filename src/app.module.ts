@@ -32,6 +32,7 @@ import type { ReadinessCheck } from './health/readiness.service';
 import { PluginsCatalogModule } from './plugins-catalog/plugins-catalog.module';
 import { ProjectsModule } from './projects/projects.module';
 import { RunsModule } from './runs/runs.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
@@ -87,6 +88,7 @@ export class AppModule implements NestModule {
         TemplatesModule,
         TemporalModule,
         RunsModule,
+        SchedulesModule,
         HealthModule.forRoot(options.readinessChecks),
         WebModule,
         ...(options.imports ?? []),
