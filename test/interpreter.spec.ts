@@ -546,4 +546,16 @@ describe('interpreter', () => {
       expect(Date.parse(state.startedAt)).toBeGreaterThan(Date.now() - 60_000);
     });
   });
+
+  it('keeps at most maxConcurrency nodes in flight; a wide fan-out queues', async () => {
+    const taskQueue = uniqueTaskQueue('cap');
+    const test = createTestActivities();
+    const wide = Array.from({ length: 12 }, (_, i) => ({ id: `n${i}`, type: 'test.track' }));
+    const state = await withWorker({ taskQueue, activities: test.activities }, async () =>
+      finalState(await startInterpreter(client, taskQueue, { name: 'capped', nodes: wide }, {}, { maxConcurrency: 3 })),
+    );
+    expect(state.status).toBe('SUCCEEDED');
+    expect(Object.values(state.nodes).every((n) => n.status === 'SUCCEEDED')).toBe(true);
+    expect(test.concurrency.max).toBe(3);
+  });
 });

@@ -5,6 +5,9 @@
 import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import type { Definition, JsonObject, JsonValue } from './definition/types';
 
+/** Nodes a run keeps in flight at most, unless its input says otherwise. */
+export const DEFAULT_MAX_CONCURRENCY = 1000;
+
 /** The workflow type that executes every definition. */
 export const INTERPRETER_WORKFLOW_TYPE = 'interpreter';
 
@@ -71,6 +74,11 @@ export interface InterpreterInput {
    * once with the recorded output and say so (`reused: true`).
    */
   reuse?: Record<string, JsonValue>;
+  /**
+   * At most this many nodes run at once (default {@link DEFAULT_MAX_CONCURRENCY}); Temporal accepts
+   * at most 2,000 pending activities per execution, so a wide fan-out must queue.
+   */
+  maxConcurrency?: number;
   /** POSTed the run's final state when it ends, retried with backoff until it succeeds or the deadline passes. */
   callback?: { url: string; deadline?: string };
 }

@@ -53,6 +53,7 @@ export interface StartOptions {
   plan?: ExecutionPlan;
   reuse?: Record<string, JsonValue>;
   callback?: InterpreterInput['callback'];
+  maxConcurrency?: number;
 }
 
 export async function startInterpreter(
@@ -69,6 +70,7 @@ export async function startInterpreter(
     run: { id: runId, startedBy: 'jest', startedAt: new Date().toISOString() },
     ...(options.reuse ? { reuse: options.reuse } : {}),
     ...(options.callback ? { callback: options.callback } : {}),
+    ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
   };
   return client.workflow.start<typeof interpreter>(INTERPRETER_WORKFLOW_TYPE, {
     taskQueue,

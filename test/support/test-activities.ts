@@ -12,6 +12,7 @@ export function createTestActivities() {
   const executions: Array<{ nodeId: string; attempt: number; input: JsonValue }> = [];
   const arrivals = new Map<string, number>();
   const cancelled: string[] = [];
+  const concurrency = { now: 0, max: 0 };
 
   const run =
     (fn: (input: JsonObject, info: { nodeId: string; attempt: number }) => Promise<JsonValue>) =>
@@ -72,11 +73,19 @@ export function createTestActivities() {
       }
       return { blocked: true };
     }),
+    /** Counts how many of its kind run at once (for concurrency limits). */
+    'test.track': run(async () => {
+      concurrency.now += 1;
+      concurrency.max = Math.max(concurrency.max, concurrency.now);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      concurrency.now -= 1;
+      return { ok: true };
+    }),
     /** Sleeps without heartbeating (for timeouts). */
     'test.slow': run(async (input) => {
       await new Promise((resolve) => setTimeout(resolve, Number(input.ms ?? 1000)));
       return { slept: Number(input.ms ?? 1000) };
     }),
   };
-  return { activities, executions, cancelled };
+  return { activities, executions, cancelled, concurrency };
 }

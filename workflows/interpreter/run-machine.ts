@@ -6,6 +6,7 @@
 import { evaluateCondition, ExpressionError, resolveTemplate, toCel } from '../definition/expressions';
 import { isGatewayType } from '../definition/types';
 import type { JsonObject, JsonValue, NodeDefinition, OnFailure } from '../definition/types';
+import { DEFAULT_MAX_CONCURRENCY } from '../contract';
 import type {
   ApprovalSpec,
   BreakpointRequest,
@@ -90,7 +91,10 @@ export class RunMachine {
   /** Called whenever something reportable changes (the workflow batches reports per activation). */
   onChange: () => void = () => {};
 
+  private readonly maxConcurrency: number;
+
   constructor(private readonly input: InterpreterInput) {
+    this.maxConcurrency = Math.max(1, input.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
     const { definition } = input.plan;
     this.graph = buildGraph(definition);
     this.edgeState = new Uint8Array(this.graph.edges.length);
@@ -139,9 +143,9 @@ export class RunMachine {
     return this.running > 0;
   }
 
-  /** Nodes the scheduler may start now (none while paused or ended). */
+  /** Nodes the scheduler may start now (none while paused or ended, or while the run is at its concurrency cap). */
   get canLaunch(): boolean {
-    return !this.terminal && !this.paused && this.ready.length > 0;
+    return !this.terminal && !this.paused && this.ready.length > 0 && this.running < this.maxConcurrency;
   }
 
   /** Node states changed since the last call, and clears the list. */
