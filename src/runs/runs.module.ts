@@ -12,8 +12,9 @@ import { RunsResolver } from './runs.resolver';
 import { RunsService } from './runs.service';
 
 /**
- * Runs: `runs`, `run`, `startRun`, `pauseRun`, `resumeRun`, `cancelRun`, `retryNode`, `skipNode`
- * and the `runUpdated` subscription; the reconciler that keeps PostgreSQL in step with Temporal.
+ * Runs: `runs`, `run`, `startRun`, `rerunRun`, `cloneRun`, `pauseRun`, `resumeRun`, `cancelRun`,
+ * `retryNode`, `skipNode`, `forceFailNode`, `pauseAtNode`, `clearBreakpoint`, `approveNode`,
+ * `rejectNode` and the `runUpdated` subscription; the reconciler that keeps PostgreSQL in step with Temporal.
  * (The worker side, `createProgressSinks`, lives in `progress-recorder.ts` and needs no module.)
  */
 @Module({

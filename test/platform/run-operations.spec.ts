@@ -3,8 +3,10 @@
  * form values, force-fail, breakpoints, rerun and clone; the real API (fresh PostgreSQL database)
  * and a real worker on the real Temporal dev server.
  */
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { InterpreterInput } from '../../workflows/contract';
 import { MetricsService } from '../../src/common/metrics/metrics.service';
-import { uniqueTaskQueue } from '../support/temporal';
+import { testTemporal, uniqueTaskQueue } from '../support/temporal';
 import { errorCode, startTestApp, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
 import { Fixtures } from './support/fixtures';
@@ -28,6 +30,8 @@ const nodeOp = (name: string) =>
 const RESUME = `mutation($id: ID!) { resumeRun(id: $id) { ${FIELDS} } }`;
 const RERUN = `mutation($runId: ID!, $fromNodes: [String!], $inputs: JSON) {
   rerunRun(runId: $runId, fromNodes: $fromNodes, inputs: $inputs) { ${FIELDS} } }`;
+const SKIP = `mutation($runId: ID!, $nodeId: String!, $takeEdgeTo: String) {
+  skipNode(runId: $runId, nodeId: $nodeId, takeEdgeTo: $takeEdgeTo) { ${FIELDS} } }`;
 const CLONE = `mutation($runId: ID!) { cloneRun(runId: $runId) { ${FIELDS} } }`;
 
 const node = (run: RunView, id: string) => run.nodes.find((n) => n.nodeId === id)!;
@@ -341,6 +345,49 @@ describe('run operations', () => {
 
     expect(await auditActions(second.id)).toEqual(['rerunRun']);
     expect(await auditActions(cloned.data!.cloneRun.id)).toEqual(['cloneRun']);
+  });
+
+  it('skips a failed exclusive gateway down the edge the operator names', async () => {
+    const templateId = await createTemplate(api, admin, projectId, {
+      name: 'e2e-gateway',
+      nodes: [
+        { id: 'route', type: 'gateway.exclusive', onFailure: 'manual' },
+        { id: 'blue', type: 'builtin.noop' },
+        { id: 'green', type: 'builtin.noop' },
+      ],
+      edges: [
+        { from: 'route', to: 'blue', when: 'false' },
+        { from: 'route', to: 'green', when: 'false' },
+      ],
+    });
+    const run = await start(templateId);
+    await waitForRun(api, operator, run.id, (r) => r.status === 'WAITING');
+    const wrong = await api.gql(SKIP, { runId: run.id, nodeId: 'route', takeEdgeTo: 'red' }, operator);
+    expect(errorCode(wrong)).toBe('CONFLICT');
+    expect(wrong.errors![0].message).toBe('cannot skip node "route": it has no edge to "red"');
+    expect(
+      (await api.gql(SKIP, { runId: run.id, nodeId: 'route', takeEdgeTo: 'green' }, operator)).errors,
+    ).toBeUndefined();
+    const done = await waitForRun(api, operator, run.id, (r) => r.status === 'SUCCEEDED');
+    expect(nodeStatuses(done)).toEqual({ route: 'SKIPPED', blue: 'SKIPPED', green: 'SUCCEEDED' });
+  });
+
+  it('passes an http(s) callbackUrl to the workflow', async () => {
+    const templateId = await createTemplate(api, admin, projectId, {
+      name: 'e2e-callback-ok',
+      nodes: [{ id: 'work', type: 'shell.exec', with: { command: 'sleep 30' }, timeout: { heartbeat: '10s' } }],
+    });
+    const run = await start(templateId, { callbackUrl: 'https://hooks.example.com/switchyard?x=1' });
+    const handle = (await testTemporal()).client.workflow.getHandle(run.temporalWorkflowId);
+    try {
+      const history = await handle.fetchHistory();
+      const payload = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+      const input = defaultPayloadConverter.fromPayload<InterpreterInput>(payload as Payload);
+      expect(input.callback).toEqual({ url: 'https://hooks.example.com/switchyard?x=1' });
+      expect(input.reuse).toBeUndefined();
+    } finally {
+      await handle.terminate('test over');
+    }
   });
 
   it('refuses a callbackUrl that is not http(s)', async () => {
