@@ -93,7 +93,7 @@ export class ScheduleModel {
   })
   catchupWindowSeconds!: number | null;
 
-  @Field({ description: 'The Temporal Schedule id, also the prefix of its runs’ workflow ids.' })
+  @Field({ description: 'The Temporal Schedule id, also the prefix of the workflow ids of its runs.' })
   temporalScheduleId!: string;
 
   @Field({ description: 'Who created it (username or token:<name>).' })
