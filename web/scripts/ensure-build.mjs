@@ -117,7 +117,7 @@ try {
 } catch (error) {
   say('');
   say(`ERROR: the admin frontend could not be built: ${error.message}`);
-  say('The API and the worker still work; `/` will say that the frontend is not built.');
+  say('The API and the worker still work; `/` serves the previous build, if any, or says the frontend is not built.');
   say('Fix the error above, then run: npm run build:web');
   process.exit(soft ? 0 : 1);
 }

@@ -10,6 +10,7 @@ import {
   isExpression,
   labelOf,
   parseNumberText,
+  parseScalarText,
   properties,
   requiredKeys,
   schemaTypes,
@@ -179,6 +180,26 @@ function SelectField({
           );
         })}
       </select>
+      <FieldMessages id={id} messages={messages} description={schema.description} />
+    </div>
+  );
+}
+
+function ScalarField({ id, path, name, schema, value, required, onChange, errors }: FieldProps) {
+  const messages = errorsUnder(errors, path);
+  return (
+    <div className="field">
+      <Label id={id} name={name} schema={schema} required={required} />
+      <input
+        id={id}
+        type="text"
+        spellCheck={false}
+        value={value === undefined ? '' : String(value)}
+        placeholder={placeholderOf(schema)}
+        aria-invalid={messages.length > 0 || undefined}
+        aria-describedby={describedBy(id, schema)}
+        onChange={(event) => onChange(parseScalarText(event.target.value, schema))}
+      />
       <FieldMessages id={id} messages={messages} description={schema.description} />
     </div>
   );
@@ -388,6 +409,8 @@ function Field(props: FieldProps) {
       return <MapField {...props} />;
     case 'list':
       return <ListField {...props} />;
+    case 'scalar':
+      return <ScalarField {...props} />;
     default:
       return <JsonField {...props} />;
   }

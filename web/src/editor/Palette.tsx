@@ -22,6 +22,7 @@ function Item({ item, onAdd, symbol }: { item: PaletteItem; onAdd(type: string):
         className={item.deprecated ? 'palette-item deprecated' : 'palette-item'}
         draggable
         data-type={item.type}
+        aria-label={`${item.title} (${item.type})`}
         title={`${item.description}\nDrag onto the canvas, or press to add after the selected node.`}
         onDragStart={(event) => {
           event.dataTransfer.setData(PALETTE_MIME, item.type);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   asDefinition,
   indexProblems,
+  inReadingOrder,
   newNodeId,
   problemTarget,
   prune,
@@ -116,5 +117,22 @@ describe('asDefinition', () => {
     expect(() => asDefinition({ name: 'a' })).toThrow('list of nodes');
     expect(() => asDefinition({ nodes: [{ id: 'a' }] })).toThrow('nodes[0] needs an id and a type');
     expect(() => asDefinition({ nodes: [], edges: [{ from: 'a' }] })).toThrow('edges[0] needs from and to');
+  });
+});
+
+describe('inReadingOrder', () => {
+  it('orders keys as PRODUCT.md writes them, unknown keys last', () => {
+    const stored = {
+      edges: [{ to: 'b', from: 'a', when: 'true' }],
+      name: 'x',
+      nodes: [{ with: { z: 1, a: 2 }, type: 'builtin.noop', id: 'a', extra: 1 }],
+      inputs: { env: { default: 'dev', type: 'string' } },
+    } as unknown as Definition;
+    const ordered = inReadingOrder(stored);
+    expect(Object.keys(ordered)).toEqual(['name', 'inputs', 'nodes', 'edges']);
+    expect(Object.keys(ordered.nodes[0])).toEqual(['id', 'type', 'with', 'extra']);
+    expect(Object.keys(ordered.nodes[0].with!)).toEqual(['z', 'a']);
+    expect(Object.keys(ordered.edges![0])).toEqual(['from', 'to', 'when']);
+    expect(Object.keys(ordered.inputs!.env)).toEqual(['type', 'default']);
   });
 });

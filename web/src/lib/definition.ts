@@ -313,3 +313,36 @@ export function asDefinition(value: unknown): Definition {
   }
   return { ...candidate, name: typeof candidate.name === 'string' ? candidate.name : '' } as Definition;
 }
+
+function ordered<T extends object>(value: T, keys: readonly string[]): T {
+  const out: Record<string, unknown> = {};
+  const source = value as Record<string, unknown>;
+  for (const key of keys) if (key in source) out[key] = source[key];
+  for (const key of Object.keys(source)) if (!(key in out)) out[key] = source[key];
+  return out as T;
+}
+
+const DEFINITION_KEYS = ['name', 'description', 'inputs', 'nodes', 'edges', 'outputs'];
+const NODE_KEYS = ['id', 'type', 'version', 'name', 'with', 'retry', 'timeout', 'onFailure'];
+const EDGE_KEYS = ['from', 'to', 'when', 'default'];
+const INPUT_KEYS = ['type', 'enum', 'default', 'required', 'description'];
+
+/**
+ * The definition with its keys in the order PRODUCT.md writes them (name, inputs, nodes with id
+ * and type first, edges from/to/when...). Stored definitions come back from PostgreSQL's jsonb
+ * with keys sorted by length, which reads badly as YAML.
+ */
+export function inReadingOrder(definition: Definition): Definition {
+  const inputs = definition.inputs
+    ? Object.fromEntries(Object.entries(definition.inputs).map(([key, input]) => [key, ordered(input, INPUT_KEYS)]))
+    : undefined;
+  return ordered(
+    {
+      ...definition,
+      ...(inputs ? { inputs } : {}),
+      nodes: definition.nodes.map((node) => ordered(node, NODE_KEYS)),
+      ...(definition.edges ? { edges: definition.edges.map((edge) => ordered(edge, EDGE_KEYS)) } : {}),
+    },
+    DEFINITION_KEYS,
+  );
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultsOf, fieldKind, inputsSchema, isExpression, parseNumberText } from './schema';
+import { defaultsOf, fieldKind, inputsSchema, isExpression, parseNumberText, parseScalarText } from './schema';
 
 describe('fieldKind', () => {
   it('draws scalars, enums, objects, maps and lists; the rest as JSON', () => {
@@ -10,6 +10,7 @@ describe('fieldKind', () => {
     expect(fieldKind({ type: 'object', additionalProperties: { type: 'string' } })).toBe('map');
     expect(fieldKind({ type: 'array', items: { type: 'string' } })).toBe('list');
     expect(fieldKind({ type: ['object', 'array', 'string'] })).toBe('json');
+    expect(fieldKind({ type: ['string', 'integer'] })).toBe('scalar');
     expect(fieldKind({ type: ['string', 'null'] })).toBe('string');
     expect(fieldKind({ type: 'object' })).toBe('json');
     expect(fieldKind({})).toBe('json');
@@ -28,6 +29,15 @@ describe('parseNumberText', () => {
   it('knows a whole-value expression', () => {
     expect(isExpression('${a.b}')).toBe(true);
     expect(isExpression('x ${a}')).toBe(false);
+  });
+});
+
+describe('parseScalarText', () => {
+  it('reads digits as a number where the schema allows one, the rest as text', () => {
+    expect(parseScalarText('5000', { type: ['string', 'integer'] })).toBe(5000);
+    expect(parseScalarText('5m', { type: ['string', 'integer'] })).toBe('5m');
+    expect(parseScalarText('1.5', { type: ['string', 'integer'] })).toBe('1.5');
+    expect(parseScalarText('', { type: ['string', 'number'] })).toBeUndefined();
   });
 });
 

@@ -4,7 +4,8 @@
  */
 import type { InputDefinition, JsonObject, JsonSchema, JsonValue } from './definition';
 
-export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'object' | 'map' | 'list' | 'json';
+export type FieldKind =
+  'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'object' | 'map' | 'list' | 'scalar' | 'json';
 
 export function schemaTypes(schema: JsonSchema): string[] {
   const type = schema.type;
@@ -28,6 +29,10 @@ export function requiredKeys(schema: JsonSchema): Set<string> {
 export function fieldKind(schema: JsonSchema): FieldKind {
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return 'enum';
   const types = schemaTypes(schema).filter((t) => t !== 'null');
+  // `string | number` (a duration or milliseconds...): one text field, numbers read as numbers.
+  if (types.length > 1 && types.includes('string') && types.every((t) => ['string', 'number', 'integer'].includes(t))) {
+    return 'scalar';
+  }
   if (types.length !== 1) return 'json';
   const [type] = types;
   switch (type) {
@@ -100,4 +105,15 @@ export function defaultsOf(schema: JsonSchema): JsonObject {
 /** A label for a property: its title, else the key. */
 export function labelOf(key: string, schema: JsonSchema): string {
   return typeof schema.title === 'string' && schema.title ? schema.title : key;
+}
+
+/** What a `string | number` field's text means: a number when it reads as one, else the text. */
+export function parseScalarText(text: string, schema: JsonSchema): JsonValue | undefined {
+  if (text.trim() === '') return undefined;
+  const types = schemaTypes(schema);
+  const number = Number(text.trim());
+  if (/^-?\d+(\.\d+)?$/.test(text.trim()) && Number.isFinite(number)) {
+    if (types.includes('number') || (types.includes('integer') && Number.isInteger(number))) return number;
+  }
+  return text;
 }

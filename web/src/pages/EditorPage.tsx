@@ -16,6 +16,7 @@ import { YamlView } from '../editor/YamlView';
 import { DagCanvas, type Selection } from '../graph/DagCanvas';
 import {
   emptyDefinition,
+  inReadingOrder,
   indexProblems,
   NO_PROBLEMS,
   prune,
@@ -467,7 +468,7 @@ export function EditorPage({ templateId }: { templateId: string | null }) {
   if (template.data) {
     const versions = template.data.versions;
     const chosen = versions.find((version) => String(version.version) === from) ?? versions[0];
-    startFrom = chosen ? (structuredClone(chosen.definition) as Definition) : emptyDefinition(template.data.name);
+    startFrom = chosen ? inReadingOrder(structuredClone(chosen.definition)) : emptyDefinition(template.data.name);
     if (!Array.isArray(startFrom.edges)) startFrom.edges = [];
   } else {
     startFrom = emptyDefinition();

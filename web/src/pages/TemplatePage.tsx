@@ -8,6 +8,7 @@ import { projectPath, useProject } from '../app/project';
 import { Link, navigate, replaceSearch, useLocation } from '../app/router';
 import { DagCanvas, type Selection } from '../graph/DagCanvas';
 import { EmptyState, ErrorBox, Fact, JsonView, Loading, StatusBadge, Tabs } from '../components/ui';
+import { inReadingOrder } from '../lib/definition';
 import { formatTime, shortHash } from '../lib/format';
 import { layoutDefinition } from '../lib/layout';
 import { useAsync } from '../lib/use-async';
@@ -18,7 +19,7 @@ function VersionView({ version }: { version: TemplateVersion }) {
   const [tab, setTab] = useState<'graph' | 'yaml' | 'inputs'>('graph');
   const [selection, setSelection] = useState<Selection>(null);
   const positions = useMemo(() => layoutDefinition(version.definition), [version.definition]);
-  const yaml = useMemo(() => stringify(version.definition, { lineWidth: 0 }), [version.definition]);
+  const yaml = useMemo(() => stringify(inReadingOrder(version.definition), { lineWidth: 0 }), [version.definition]);
   const selectedNode =
     selection?.kind === 'node' ? version.definition.nodes.find((node) => node.id === selection.id) : undefined;
   const inputs = Object.entries(version.definition.inputs ?? {});
