@@ -3,7 +3,7 @@
  * form values, force-fail, breakpoints, rerun and clone; the real API (fresh PostgreSQL database)
  * and a real worker on the real Temporal dev server.
  */
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { InterpreterInput } from '../../workflows/contract';
 import { MetricsService } from '../../src/common/metrics/metrics.service';
 import { testTemporal, uniqueTaskQueue } from '../support/temporal';
@@ -382,7 +382,7 @@ describe('run operations', () => {
     try {
       const history = await handle.fetchHistory();
       const payload = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
-      const input = defaultPayloadConverter.fromPayload<InterpreterInput>(payload as Payload);
+      const input = defaultPayloadConverter.fromPayload<InterpreterInput>(payload);
       expect(input.callback).toEqual({ url: 'https://hooks.example.com/switchyard?x=1' });
       expect(input.reuse).toBeUndefined();
     } finally {
