@@ -240,6 +240,7 @@ const RUN_SUMMARY_FIELDS = /* GraphQL */ `
   startedAt
   endedAt
   waitingOn
+  scheduleId
 `;
 
 const RUN_FIELDS = /* GraphQL */ `
@@ -370,8 +371,8 @@ export const SKIP_NODE = /* GraphQL */ `
 `;
 
 export const APPROVE_NODE = /* GraphQL */ `
-  mutation ApproveNode($runId: ID!, $nodeId: String!, $comment: String) {
-    approveNode(runId: $runId, nodeId: $nodeId, comment: $comment) {
+  mutation ApproveNode($runId: ID!, $nodeId: String!, $comment: String, $values: JSON) {
+    approveNode(runId: $runId, nodeId: $nodeId, comment: $comment, values: $values) {
       __typename
     }
   }
@@ -381,6 +382,142 @@ export const REJECT_NODE = /* GraphQL */ `
   mutation RejectNode($runId: ID!, $nodeId: String!, $comment: String) {
     rejectNode(runId: $runId, nodeId: $nodeId, comment: $comment) {
       __typename
+    }
+  }
+`;
+
+const SCHEDULE_FIELDS = /* GraphQL */ `
+  id
+  name
+  templateId
+  templateName
+  version
+  followLatest
+  actionVersion
+  spec {
+    cron
+    intervalSeconds
+    at
+    timezone
+  }
+  inputs
+  overlap
+  catchupWindowSeconds
+  paused
+  note
+  nextActionTimes
+  recentActions {
+    runId
+    scheduledAt
+    takenAt
+  }
+  runningRunIds
+  actionCount
+  skippedOverlapCount
+  missedCatchupWindowCount
+  createdBy
+  createdAt
+  temporalUiUrl
+`;
+
+export const SCHEDULES = /* GraphQL */ `
+  query Schedules($projectId: ID!) {
+    schedules(projectId: $projectId) {
+      ${SCHEDULE_FIELDS}
+    }
+  }
+`;
+
+export const CREATE_SCHEDULE = /* GraphQL */ `
+  mutation CreateSchedule($input: CreateScheduleInput!) {
+    createSchedule(input: $input) {
+      id
+    }
+  }
+`;
+
+export const PAUSE_SCHEDULE = /* GraphQL */ `
+  mutation PauseSchedule($id: ID!, $note: String) {
+    pauseSchedule(id: $id, note: $note) {
+      id
+    }
+  }
+`;
+
+export const RESUME_SCHEDULE = /* GraphQL */ `
+  mutation ResumeSchedule($id: ID!, $note: String) {
+    resumeSchedule(id: $id, note: $note) {
+      id
+    }
+  }
+`;
+
+export const TRIGGER_SCHEDULE = /* GraphQL */ `
+  mutation TriggerSchedule($id: ID!) {
+    triggerSchedule(id: $id) {
+      id
+    }
+  }
+`;
+
+export const BACKFILL_SCHEDULE = /* GraphQL */ `
+  mutation BackfillSchedule($id: ID!, $from: DateTime!, $to: DateTime!) {
+    backfillSchedule(id: $id, from: $from, to: $to) {
+      id
+    }
+  }
+`;
+
+export const DELETE_SCHEDULE = /* GraphQL */ `
+  mutation DeleteSchedule($id: ID!) {
+    deleteSchedule(id: $id)
+  }
+`;
+
+export const FORCE_FAIL_NODE = /* GraphQL */ `
+  mutation ForceFailNode($runId: ID!, $nodeId: String!, $reason: String) {
+    forceFailNode(runId: $runId, nodeId: $nodeId, reason: $reason) {
+      __typename
+    }
+  }
+`;
+
+export const PAUSE_AT_NODE = /* GraphQL */ `
+  mutation PauseAtNode($runId: ID!, $nodeId: String!) {
+    pauseAtNode(runId: $runId, nodeId: $nodeId) {
+      __typename
+    }
+  }
+`;
+
+export const CLEAR_BREAKPOINT = /* GraphQL */ `
+  mutation ClearBreakpoint($runId: ID!, $nodeId: String!) {
+    clearBreakpoint(runId: $runId, nodeId: $nodeId) {
+      __typename
+    }
+  }
+`;
+
+export const SKIP_GATEWAY = /* GraphQL */ `
+  mutation SkipGateway($runId: ID!, $nodeId: String!, $takeEdgeTo: String) {
+    skipNode(runId: $runId, nodeId: $nodeId, takeEdgeTo: $takeEdgeTo) {
+      __typename
+    }
+  }
+`;
+
+export const RERUN_RUN = /* GraphQL */ `
+  mutation RerunRun($runId: ID!, $fromNodes: [String!]) {
+    rerunRun(runId: $runId, fromNodes: $fromNodes) {
+      id
+    }
+  }
+`;
+
+export const CLONE_RUN = /* GraphQL */ `
+  mutation CloneRun($runId: ID!) {
+    cloneRun(runId: $runId) {
+      id
     }
   }
 `;

@@ -117,6 +117,7 @@ export interface RunSummary {
   startedAt: string | null;
   endedAt: string | null;
   waitingOn: WaitingReason[] | null;
+  scheduleId: string | null;
 }
 
 export interface Run extends RunSummary {
@@ -148,4 +149,39 @@ export interface AuditLogEntry {
 export interface PageInfo {
   hasNextPage: boolean;
   endCursor: string | null;
+}
+
+export const OVERLAP_POLICIES = [
+  'SKIP',
+  'BUFFER_ONE',
+  'BUFFER_ALL',
+  'CANCEL_OTHER',
+  'TERMINATE_OTHER',
+  'ALLOW_ALL',
+] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+
+export interface Schedule {
+  id: string;
+  name: string;
+  templateId: string;
+  templateName: string;
+  version: number | null;
+  followLatest: boolean;
+  actionVersion: number | null;
+  spec: { cron: string | null; intervalSeconds: number | null; at: string | null; timezone: string | null };
+  inputs: JsonObject;
+  overlap: OverlapPolicy;
+  catchupWindowSeconds: number | null;
+  paused: boolean;
+  note: string | null;
+  nextActionTimes: string[];
+  recentActions: Array<{ runId: string; scheduledAt: string; takenAt: string }>;
+  runningRunIds: string[];
+  actionCount: number;
+  skippedOverlapCount: number;
+  missedCatchupWindowCount: number;
+  createdBy: string;
+  createdAt: string;
+  temporalUiUrl: string;
 }

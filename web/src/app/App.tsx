@@ -9,6 +9,7 @@ import { MembersPage } from '../pages/MembersPage';
 import { ProjectsPage } from '../pages/ProjectsPage';
 import { RunPage } from '../pages/RunPage';
 import { RunsPage } from '../pages/RunsPage';
+import { SchedulesPage } from '../pages/SchedulesPage';
 import { StartRunPage } from '../pages/StartRunPage';
 import { TemplatePage } from '../pages/TemplatePage';
 import { TemplatesPage } from '../pages/TemplatesPage';
@@ -47,6 +48,7 @@ const PROJECT_ROUTES: ProjectRoute[] = [
   { pattern: '/p/:projectId/runs', section: 'runs', render: () => <RunsPage /> },
   { pattern: '/p/:projectId/runs/new', section: 'runs', render: () => <StartRunPage /> },
   { pattern: '/p/:projectId/runs/:runId', section: 'runs', render: (p) => <RunPage key={p.runId} runId={p.runId} /> },
+  { pattern: '/p/:projectId/schedules', section: 'schedules', render: () => <SchedulesPage /> },
   { pattern: '/p/:projectId/members', section: 'members', render: () => <MembersPage /> },
   { pattern: '/p/:projectId/audit', section: 'audit', render: () => <AuditPage /> },
 ];

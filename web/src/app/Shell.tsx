@@ -8,6 +8,7 @@ import { useSession } from './session';
 const SECTIONS: Array<{ key: string; label: string; owner?: boolean }> = [
   { key: 'runs', label: 'Runs' },
   { key: 'templates', label: 'Templates' },
+  { key: 'schedules', label: 'Schedules' },
   { key: 'members', label: 'Members' },
   { key: 'audit', label: 'Audit log', owner: true },
 ];

@@ -4,11 +4,20 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage, gql } from '../api/client';
-import { CANCEL_RUN, PAUSE_RUN, PLUGINS, RESUME_RUN, RUN, RUN_UPDATED, TEMPLATE_VERSION } from '../api/documents';
+import {
+  CANCEL_RUN,
+  CLONE_RUN,
+  PAUSE_RUN,
+  PLUGINS,
+  RESUME_RUN,
+  RUN,
+  RUN_UPDATED,
+  TEMPLATE_VERSION,
+} from '../api/documents';
 import { TERMINAL_RUN_STATUSES, type NodeRun, type PluginInfo, type Run, type TemplateVersion } from '../api/types';
 import { subscribe } from '../api/ws';
 import { projectPath, useProject } from '../app/project';
-import { Link } from '../app/router';
+import { Link, navigate } from '../app/router';
 import { Dialog, EmptyState, ErrorBox, Fact, JsonView, Loading, StatusBadge } from '../components/ui';
 import { DagCanvas, type Selection } from '../graph/DagCanvas';
 import type { Definition } from '../lib/definition';
@@ -72,7 +81,34 @@ function RunOperations({ run, onChanged }: { run: Run; onChanged(): void }) {
   const [cancelling, setCancelling] = useState(false);
   const [reason, setReason] = useState('');
   const terminal = TERMINAL_RUN_STATUSES.includes(run.status);
-  if (terminal) return null;
+  if (terminal) {
+    return (
+      <div className="run-operations">
+        <button
+          type="button"
+          className="btn"
+          disabled={!!busy}
+          onClick={() => {
+            setBusy('clone');
+            setError(null);
+            gql<{ cloneRun: { id: string } }>(CLONE_RUN, { runId: run.id })
+              .then(({ cloneRun }) => navigate(projectPath(run.projectId, `runs/${cloneRun.id}`)))
+              .catch((err: unknown) => {
+                setError(errorMessage(err));
+                setBusy(null);
+              });
+          }}
+        >
+          {busy === 'clone' ? 'Starting…' : 'Run again'}
+        </button>
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    );
+  }
   const act = async (name: string, document: string, variables: Record<string, unknown>) => {
     setBusy(name);
     setError(null);
@@ -357,6 +393,9 @@ export function RunPage({ runId }: { runId: string }) {
               definitionNode={definitionNode}
               plugin={plugin}
               canOperate={canOperate}
+              outgoing={(definition?.edges ?? [])
+                .filter((edge) => edge.from === selectedState.nodeId)
+                .map((edge) => edge.to)}
               onChanged={refresh}
               onClose={() => setSelection(null)}
             />

@@ -5,7 +5,19 @@
  */
 import { useState } from 'react';
 import { errorMessage, gql } from '../api/client';
-import { APPROVE_NODE, REJECT_NODE, RETRY_NODE, SKIP_NODE } from '../api/documents';
+import {
+  APPROVE_NODE,
+  CLEAR_BREAKPOINT,
+  FORCE_FAIL_NODE,
+  PAUSE_AT_NODE,
+  REJECT_NODE,
+  RERUN_RUN,
+  RETRY_NODE,
+  SKIP_GATEWAY,
+  SKIP_NODE,
+} from '../api/documents';
+import { projectPath } from '../app/project';
+import { navigate } from '../app/router';
 import type { NodeRun, PluginInfo, Run } from '../api/types';
 import { SchemaForm } from '../components/SchemaForm';
 import { Fact, JsonView, StatusBadge } from '../components/ui';
@@ -122,8 +134,9 @@ function RetryForm({
   );
 }
 
-function Decision({ run, node, onDone }: { run: Run; node: NodeRun; onDone(): void }) {
+function Decision({ run, node, form, onDone }: { run: Run; node: NodeRun; form?: JsonObject; onDone(): void }) {
   const [comment, setComment] = useState('');
+  const [values, setValues] = useState<JsonObject | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const decide = async (approve: boolean) => {
@@ -134,6 +147,7 @@ function Decision({ run, node, onDone }: { run: Run; node: NodeRun; onDone(): vo
         runId: run.id,
         nodeId: node.nodeId,
         comment: comment.trim() || null,
+        ...(approve && form ? { values: values ?? {} } : {}),
       });
       onDone();
     } catch (err) {
@@ -144,6 +158,7 @@ function Decision({ run, node, onDone }: { run: Run; node: NodeRun; onDone(): vo
   };
   return (
     <div className="decision">
+      {form && <SchemaForm idPrefix={`approval-${node.nodeId}`} schema={form} value={values} onChange={setValues} />}
       <div className="field">
         <label htmlFor={`comment-${node.nodeId}`} className="field-label">
           Comment
@@ -178,6 +193,7 @@ export function NodePanel({
   definitionNode,
   plugin,
   canOperate,
+  outgoing = [],
   onChanged,
   onClose,
 }: {
@@ -186,6 +202,8 @@ export function NodePanel({
   definitionNode: NodeDefinition | undefined;
   plugin: PluginInfo | undefined;
   canOperate: boolean;
+  /** Targets of the node's outgoing edges (to pick the way out of a failed gateway). */
+  outgoing?: string[];
   onChanged(): void;
   onClose(): void;
 }) {
@@ -198,6 +216,41 @@ export function NodePanel({
   const canSkip = canOperate && runOpen && (node.status === 'FAILED' || node.status === 'WAITING');
   const canDecide = canOperate && runOpen && node.status === 'WAITING' && node.waitingFor === 'approval';
   const approval = asObject((node.details as JsonObject | null)?.approval as JsonValue | undefined);
+  const breakpoint = (node.details as JsonObject | null)?.breakpoint === true;
+  const canForceFail = canOperate && runOpen && node.status === 'RUNNING';
+  const canBreak = canOperate && runOpen && node.status === 'PENDING';
+  const gatewayWays = node.type === 'gateway.exclusive' && node.status === 'FAILED' ? outgoing : [];
+  const [way, setWay] = useState('');
+  const canRerun = canOperate && !runOpen;
+
+  const act = async (document: string, variables: Record<string, unknown>, question?: string) => {
+    if (question && !window.confirm(question)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await gql(document, { runId: run.id, nodeId: node.nodeId, ...variables });
+      onChanged();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const rerunFrom = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { rerunRun } = await gql<{ rerunRun: { id: string } }>(RERUN_RUN, {
+        runId: run.id,
+        fromNodes: [node.nodeId],
+      });
+      navigate(projectPath(run.projectId, `runs/${rerunRun.id}`));
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
 
   const skip = async () => {
     if (!window.confirm(`Skip ${node.nodeId}? It becomes SKIPPED and the run goes on.`)) return;
@@ -252,10 +305,73 @@ export function NodePanel({
         <span className="muted">(activity id: {node.nodeId})</span>
       </p>
 
-      {canOperate && runOpen && (canRetry || canSkip || canDecide) && (
+      {(canRetry || canSkip || canDecide || canForceFail || canBreak || canRerun) && (
         <section className="operations" aria-label="Node operations">
           <h3>Operations</h3>
-          {canDecide && <Decision run={run} node={node} onDone={onChanged} />}
+          {canDecide && <Decision run={run} node={node} form={asObject(approval?.form)} onDone={onChanged} />}
+          {gatewayWays.length > 0 && canSkip && (
+            <div className="row">
+              <div className="field grow">
+                <label htmlFor={`way-${node.nodeId}`} className="field-label">
+                  Go on down the edge to
+                </label>
+                <select id={`way-${node.nodeId}`} value={way} onChange={(event) => setWay(event.target.value)}>
+                  <option value="">Choose…</option>
+                  {gatewayWays.map((target) => (
+                    <option key={target} value={target}>
+                      {target}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <button
+                type="button"
+                className="btn"
+                disabled={busy || !way}
+                onClick={() => void act(SKIP_GATEWAY, { takeEdgeTo: way })}
+              >
+                Take this edge
+              </button>
+            </div>
+          )}
+          {canForceFail && (
+            <div className="form-actions">
+              <button
+                type="button"
+                className="btn btn-danger"
+                disabled={busy}
+                onClick={() =>
+                  void act(
+                    FORCE_FAIL_NODE,
+                    { reason: 'failed by an operator from the admin UI' },
+                    `Fail ${node.nodeId} now? Its activity is cancelled and its onFailure applies.`,
+                  )
+                }
+              >
+                Fail it now
+              </button>
+            </div>
+          )}
+          {canBreak && (
+            <div className="form-actions">
+              {breakpoint ? (
+                <button type="button" className="btn" disabled={busy} onClick={() => void act(CLEAR_BREAKPOINT, {})}>
+                  Clear the breakpoint
+                </button>
+              ) : (
+                <button type="button" className="btn" disabled={busy} onClick={() => void act(PAUSE_AT_NODE, {})}>
+                  Pause before this node
+                </button>
+              )}
+            </div>
+          )}
+          {canRerun && (
+            <div className="form-actions">
+              <button type="button" className="btn" disabled={busy} onClick={() => void rerunFrom()}>
+                Rerun from this node
+              </button>
+            </div>
+          )}
           {retrying ? (
             <RetryForm
               run={run}
