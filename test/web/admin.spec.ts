@@ -280,7 +280,10 @@ describe('the admin frontend', () => {
     await browser.screenshot(page, 'run-view-viewer');
 
     await page.locator('.sections').getByRole('link', { name: 'Runs' }).click();
-    await expect(page.locator('.runs-table tbody tr').count()).resolves.toBe(2);
+    await eventually(
+      () => page.locator('.runs-table tbody tr').count(),
+      (rows) => expect(rows).toBe(2),
+    );
     await expect(page.getByRole('link', { name: 'Start run' }).count()).resolves.toBe(0);
     await page.locator('.sections').getByRole('link', { name: 'Templates' }).click();
     await page.getByRole('link', { name: 'deploy-web' }).waitFor();

@@ -277,6 +277,9 @@ export function NodePanel({
       <p>
         <StatusBadge status={node.status} /> <code>{node.nodeId}</code> · <code>{node.type}</code>
       </p>
+      {typeof approval?.message === 'string' && (
+        <blockquote className="approval-message">{approval.message}</blockquote>
+      )}
       {node.status === 'WAITING' && (
         <p className="waiting-inline" role="status">
           {node.waitingFor === 'approval'

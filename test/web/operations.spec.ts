@@ -1,0 +1,141 @@
+/**
+ * Operations beyond retry in the real browser: an approval decided from the run view with its
+ * form, a running node failed on purpose, a rerun from a node; each offered only to operators.
+ */
+import type { Locator, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../platform/support/app';
+import { Fixtures } from '../platform/support/fixtures';
+import { createTemplate, waitForRun } from '../platform/support/runs';
+import { startTestWorker, type TestWorker } from '../platform/support/worker';
+import { uniqueTaskQueue } from '../support/temporal';
+import { ensureWebBuild, eventually, launchBrowser, signIn, type TestBrowser } from './support/browser';
+
+const APPROVAL = {
+  name: 'resize-cluster',
+  nodes: [
+    { id: 'plan', type: 'builtin.noop', with: { size: 5 } },
+    {
+      id: 'board',
+      type: 'approval',
+      name: 'Change board',
+      with: {
+        message: 'Resize the cluster to 5 nodes?',
+        form: { type: 'object', required: ['ticket'], properties: { ticket: { type: 'string', title: 'Ticket' } } },
+      },
+    },
+    { id: 'resize', type: 'shell.exec', with: { command: 'sleep 60' } },
+    { id: 'report', type: 'builtin.noop', with: { ticket: '${nodes.board.output.values.ticket}' } },
+  ],
+  edges: [
+    { from: 'plan', to: 'board' },
+    { from: 'board', to: 'resize' },
+    { from: 'resize', to: 'report' },
+  ],
+};
+
+describe('run operations in the browser', () => {
+  let api: TestApp;
+  let worker: TestWorker;
+  let browser: TestBrowser;
+  let page: Page;
+  let projectId: string;
+  let operator: string;
+  let templateId: string;
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    const taskQueue = uniqueTaskQueue('web-ops');
+    api = await startTestApp({
+      config: {
+        temporal: { address: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue },
+        logLevel: 'warn',
+      },
+    });
+    worker = await startTestWorker({ databaseUrl: api.db.url, taskQueue });
+    const fixtures = new Fixtures(api);
+    projectId = await fixtures.project('ops');
+    operator = await fixtures.user('otto');
+    await fixtures.user('vic');
+    await fixtures.member(projectId, 'otto', 'OPERATOR');
+    await fixtures.member(projectId, 'vic', 'VIEWER');
+    templateId = await createTemplate(api, await fixtures.admin(), projectId, APPROVAL);
+    browser = await launchBrowser();
+    page = browser.page;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.stop();
+    await api?.close();
+  });
+
+  afterEach(() => expect(browser?.problems ?? []).toEqual([]));
+
+  const node = (id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+  it('shows a viewer the approval waiting, with nothing to decide', async () => {
+    const started = await api.gql<{ startRun: { id: string } }>(
+      'mutation($input: StartRunInput!) { startRun(input: $input) { id } }',
+      { input: { templateId } },
+      operator,
+    );
+    const runId = started.data!.startRun.id;
+    await waitForRun(api, operator, runId, (run) => run.status === 'WAITING');
+    await signIn(page, api.baseUrl, 'vic', 'vic-password');
+    await page.goto(`${api.baseUrl}/p/${projectId}/runs/${runId}`);
+    await expect(page.locator('.waiting-banner').innerText()).resolves.toMatch(/approval/i);
+    await page.locator('.waiting-banner').getByRole('button', { name: 'Show board' }).click();
+    await expect(page.locator('.node-panel').innerText()).resolves.toContain('Resize the cluster to 5 nodes?');
+    for (const name of ['Approve', 'Reject', 'Pause', 'Cancel run']) {
+      await expect(page.getByRole('button', { name, exact: true }).count()).resolves.toBe(0);
+    }
+    await page.getByRole('button', { name: 'Sign out' }).click();
+  });
+
+  it('lets an operator approve with the form, fail the next node on purpose, and rerun from it', async () => {
+    await signIn(page, api.baseUrl, 'otto', 'otto-password');
+    await page.goto(`${api.baseUrl}/p/${projectId}/runs/new?template=${templateId}`);
+    await page.getByRole('button', { name: /^Start resize-cluster v1/ }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    const runId = page.url().split('/').pop()!;
+
+    await page.locator('.waiting-banner').getByRole('button', { name: 'Show board' }).click({ timeout: 30_000 });
+    const panel = page.locator('.node-panel');
+    await panel.locator('#approval-board-ticket').fill('CHG-42');
+    await panel.getByLabel('Comment').fill('approved by the board');
+    await panel.getByRole('button', { name: 'Approve', exact: true }).click();
+    await node('board').locator('.status-succeeded').waitFor({ timeout: 30_000 });
+    await node('resize').locator('.status-running').waitFor({ timeout: 30_000 });
+
+    await node('resize').click();
+    await panel.getByRole('button', { name: 'Fail it now' }).click();
+    await node('resize').locator('.status-failed').waitFor({ timeout: 30_000 });
+    await eventually(
+      () => page.locator('.run-header h1 .badge').innerText(),
+      (status) => expect(status).toBe('FAILED'),
+      30_000,
+    );
+    const failed = await waitForRun(api, operator, runId, (run) => run.status === 'FAILED');
+    expect(failed.nodes.find((n) => n.nodeId === 'board')).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { decision: 'approve', by: 'otto', comment: 'approved by the board', values: { ticket: 'CHG-42' } },
+    });
+    expect(failed.nodes.find((n) => n.nodeId === 'resize')!.error!.type).toBe('ForcedFailure');
+    await browser.screenshot(page, 'operations-failed');
+
+    // A rerun from the failed node reuses what succeeded before it.
+    await panel.getByRole('button', { name: 'Rerun from this node' }).click();
+    await page.waitForURL((url) => url.pathname.endsWith('/runs/') === false && !url.pathname.endsWith(runId));
+    const rerunId = page.url().split('/').pop()!;
+    expect(rerunId).not.toBe(runId);
+    await node('board').locator('.status-succeeded').waitFor({ timeout: 30_000 });
+    await node('resize').locator('.status-running').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel the run' }).click();
+    await eventually(
+      () => page.locator('.run-header h1 .badge').innerText(),
+      (status) => expect(status).toBe('CANCELLED'),
+      30_000,
+    );
+  });
+});
