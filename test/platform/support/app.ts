@@ -52,12 +52,12 @@ export class LogCapture {
 }
 
 // Responses are loosely typed on purpose: specs read whatever shape the query asked for.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export interface GraphQLResponse<T = any> {
   status: number;
   headers: Headers;
   data?: T;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
 }
 
@@ -68,7 +68,7 @@ export interface TestApp {
   config: SwitchyardConfig;
   baseUrl: string;
   logs: LogCapture;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
   login(username: string, password: string): Promise<string>;
   close(): Promise<void>;
