@@ -440,7 +440,9 @@ function Canvas(props: DagCanvasProps) {
       >
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
-        {definition.nodes.length > 12 && <MiniMap pannable zoomable ariaLabel="Overview of the graph" />}
+        {definition.nodes.length > 12 && (
+          <MiniMap pannable zoomable ariaLabel="Overview of the graph" style={{ width: 160, height: 100 }} />
+        )}
       </ReactFlow>
     </div>
   );
