@@ -40,16 +40,13 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   let registrar: ScheduledRunRegistrar | undefined;
   let onProgress: ((report: ProgressReport) => void) | undefined;
   if (options.dataSource) {
-    const sinks = (recorder = createProgressSinks(
+    const progress = (recorder = createProgressSinks(
       options.dataSource,
       options.metricsRegistry ? { registry: options.metricsRegistry } : {},
-    )).sinks;
+    ));
     // Runs started by a Temporal Schedule get their row from their first report, before the recorder sees it.
-    registrar = createScheduledRunRegistrar(options.dataSource, (report) => {
-      void sinks.progress.report.fn(undefined as never, report);
-    });
-    const active = registrar;
-    onProgress = (progress) => active.report(progress);
+    const rows = (registrar = createScheduledRunRegistrar(options.dataSource, (report) => progress.report(report)));
+    onProgress = (report) => rows.report(report);
   }
   const worker = await createSwitchyardWorker({
     connection,

@@ -39,6 +39,8 @@ export interface ProgressRecorderStats {
 export interface ProgressRecorder {
   /** Pass to `Worker.create({ sinks })`. */
   sinks: InjectedSinks<ProgressSinks>;
+  /** Takes one report directly (what the sink does), for hosts that compose sinks themselves. */
+  report(report: ProgressReport): void;
   /** Writes everything received so far (waits for a write in progress first). Never rejects. */
   flush(): Promise<void>;
   /** Flushes and stops; later reports are dropped (the reconciler repairs what they would have said). */
@@ -166,6 +168,7 @@ export function createProgressSinks(dataSource: DataSource, options: ProgressRec
   };
 
   return {
+    report: receive,
     sinks: {
       progress: {
         report: { fn: (_info, report) => receive(report), callDuringReplay: false },

@@ -99,7 +99,7 @@ function scheduledStart(report: ProgressReport) {
  * @example
  * const recorder = createProgressSinks(dataSource);
  * const registrar = createScheduledRunRegistrar(dataSource, (report) =>
- *   recorder.sinks.progress.report.fn(undefined as never, report));
+ *   recorder.report(report));
  * const worker = await Worker.create({ ..., sinks: registrar.sinks });
  * // on shutdown: await registrar.close(); await recorder.close();
  */
