@@ -14,6 +14,7 @@ import { bootstrapApi } from '../main';
 import { configuredPlugins } from '../plugins-catalog/configured-plugins';
 import { PluginCatalogService } from '../plugins-catalog/plugin-catalog.service';
 import { startDevServer } from '../temporal/dev-server';
+import { databaseSecretResolver } from '../secrets/secret-store';
 import { startWorkerProcess, type WorkerProcess } from '../worker';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
@@ -110,6 +111,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
         taskQueue: config.temporal.taskQueue,
         registry: plugins.registry,
         dataSource: app.get(DataSource),
+        secrets: databaseSecretResolver(app.get(DataSource), config.secrets?.keys ?? []),
         metricsRegistry: app.get(MetricsService).registry,
         log,
       });

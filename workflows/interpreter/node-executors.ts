@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import { parseDuration } from '../definition/duration';
 import { isGatewayType, type JsonValue, type NodeDefinition } from '../definition/types';
+import type { SecretSite } from '../definition/secret-references';
 import type {
   ActivityPlan,
   ApprovalSpec,
@@ -126,6 +127,7 @@ async function runPluginNode(
   node: NodeDefinition,
   resolved: JsonValue,
   execution: number,
+  secrets: SecretSite[],
 ): Promise<NodeOutcome> {
   const plan = input.plan.activities[node.id];
   if (!plan) throw ApplicationFailure.nonRetryable(`no activity plan for node ${node.id}`, 'InvalidPlan');
@@ -136,6 +138,8 @@ async function runPluginNode(
       nodeId: node.id,
       ...(node.version ? { version: node.version } : {}),
       input: resolved,
+      // Only when used, so inputs of runs without secrets stay as they were.
+      ...(secrets.length > 0 ? { secrets, ...(input.run.projectId ? { projectId: input.run.projectId } : {}) } : {}),
     });
     return { output: result.output, attempts: result.attempt };
   } catch (err) {
@@ -213,6 +217,6 @@ export async function executeNode(
     case 'subflow':
       throw new NodeFailure({ type: 'UnsupportedNode', message: `${node.type} nodes are not supported yet` }, 1);
     default:
-      return runPluginNode(ctx.input, node, resolved, execution);
+      return runPluginNode(ctx.input, node, resolved, execution, ctx.machine.secretSitesOf(node.id));
   }
 }
