@@ -7,6 +7,7 @@ import { Repository } from 'typeorm';
 import { INTERPRETER_WORKFLOW_TYPE, type ExecutionPlan, type InterpreterInput } from '../../workflows/contract';
 import { compilePlan } from '../../workflows/definition/compile';
 import { validateRunInputs } from '../../workflows/definition/inputs';
+import { secretsUsedBy } from '../../workflows/definition/secret-usage';
 import type { Definition, JsonObject, JsonValue } from '../../workflows/definition/types';
 import {
   SA_PROJECT,
@@ -21,6 +22,7 @@ import { MetricsService } from '../common/metrics/metrics.service';
 import { InjectConfig } from '../config/config.module';
 import type { SwitchyardConfig } from '../config/config';
 import { PluginCatalogService } from '../plugins-catalog/plugin-catalog.service';
+import { SecretsService } from '../secrets/secrets.service';
 import { type ResolvedTemplateVersion, TemplatesService } from '../templates/templates.service';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import type { RunModel } from './dto/run.model';
@@ -81,6 +83,7 @@ export class RunLauncherService {
     private readonly templates: TemplatesService,
     private readonly catalog: PluginCatalogService,
     private readonly temporal: TemporalClientService,
+    private readonly secrets: SecretsService,
     metricsService: MetricsService,
     @InjectConfig() config: SwitchyardConfig,
     @InjectPinoLogger(RunLauncherService.name) private readonly logger: PinoLogger,
@@ -175,6 +178,13 @@ export class RunLauncherService {
       );
     }
     this.plan(definition); // a version that cannot compile here is refused before any row exists
+    const missing = await this.secrets.missing(pinned.template.projectId, secretsUsedBy(definition));
+    if (missing.length > 0) {
+      throw new BadUserInputError(
+        missing.map((name) => ({ path: `secrets.${name}`, message: 'is not a secret of this project' })),
+        `The template references secret${missing.length === 1 ? '' : 's'} ${missing.join(', ')}, which this project does not have`,
+      );
+    }
 
     const id = randomUUID();
     const inserted: Array<{ id: string }> = await this.runs.query(

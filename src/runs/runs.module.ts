@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SecretsModule } from '../secrets/secrets.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { TemporalModule } from '../temporal/temporal.module';
 import { NodeRun } from './node-run.entity';
@@ -18,7 +19,7 @@ import { RunsService } from './runs.service';
  * (The worker side, `createProgressSinks`, lives in `progress-recorder.ts` and needs no module.)
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, NodeRun]), TemplatesModule, TemporalModule],
+  imports: [TypeOrmModule.forFeature([Run, NodeRun]), TemplatesModule, TemporalModule, SecretsModule],
   providers: [RunsService, RunLauncherService, RunControlService, RunEventsService, ReconcilerService, RunsResolver],
   exports: [RunsService, RunLauncherService, RunControlService, ReconcilerService],
 })
