@@ -1,6 +1,9 @@
 import { Worker } from '@temporalio/worker';
 import type { InjectedSinks } from '@temporalio/worker';
 import { createPluginActivities } from '../../../activities/plugin-activities';
+import type { PluginLogger } from '../../../plugins/sdk';
+import type { SecretsKey } from '../../../src/config/config';
+import { databaseSecretResolver } from '../../../src/secrets/secret-store';
 import { createBuiltinRegistry } from '../../../plugins';
 import { createDataSource } from '../../../src/database/data-source';
 import {
@@ -34,17 +37,34 @@ export async function startTestWorker(options: {
   databaseUrl: string;
   taskQueue: string;
   recorder?: false | ProgressRecorderOptions;
+  /** Resolve `${secrets.NAME}` from the database with these keys (the API's `config.secrets.keys`). */
+  secretsKeys?: SecretsKey[];
+  /** Where plugins' log lines go (Temporal's runtime logger when absent). */
+  logger?: PluginLogger;
 }): Promise<TestWorker> {
   const env = await testTemporal();
   const test = createTestActivities();
-  const dataSource = options.recorder === false ? undefined : await createDataSource(options.databaseUrl).initialize();
-  const recorder = dataSource ? createProgressSinks(dataSource, options.recorder || {}) : undefined;
+  const dataSource =
+    options.recorder === false && !options.secretsKeys
+      ? undefined
+      : await createDataSource(options.databaseUrl).initialize();
+  const recorder =
+    dataSource && options.recorder !== false ? createProgressSinks(dataSource, options.recorder || {}) : undefined;
+  const secrets =
+    dataSource && options.secretsKeys ? databaseSecretResolver(dataSource, options.secretsKeys) : undefined;
   const dropReports: InjectedSinks<ProgressSinks> = { progress: { report: { fn: () => undefined } } };
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: options.taskQueue,
     workflowBundle: testWorkflowBundle(),
-    activities: { ...test.activities, ...createPluginActivities({ registry: createBuiltinRegistry() }) },
+    activities: {
+      ...test.activities,
+      ...createPluginActivities({
+        registry: createBuiltinRegistry(),
+        ...(secrets ? { secrets } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+      }),
+    },
     sinks: recorder?.sinks ?? dropReports,
   });
   const running = worker.run();
