@@ -353,7 +353,7 @@ export function readOrCreateJwtSecret(dataDir: string): { secret: string; create
  * await bootstrapApi(config);
  */
 export function loadConfig(env: Env = process.env): SwitchyardConfig {
-  const parsed = withSecretsKeys(parseConfig(env));
+  const parsed = parseConfig(env);
   if (parsed.auth.jwtSecret !== undefined) {
     return { ...parsed, auth: { ...parsed.auth, jwtSecret: parsed.auth.jwtSecret, jwtSecretSource: 'env' } };
   }
@@ -361,9 +361,17 @@ export function loadConfig(env: Env = process.env): SwitchyardConfig {
   return { ...parsed, auth: { ...parsed.auth, jwtSecret: secret, jwtSecretSource: created ? 'generated' : 'file' } };
 }
 
-/** The configuration with its secrets keys: from the environment, else from (or generated into) the data dir. */
-function withSecretsKeys<T extends { dataDir: string; secrets?: SwitchyardConfig['secrets'] }>(parsed: T): T {
-  if (parsed.secrets) return parsed;
-  const { keys, created } = readOrCreateSecretsKeys(parsed.dataDir);
-  return { ...parsed, secrets: { keys, source: created ? 'generated' : 'file' } };
+/**
+ * The configuration with keys for project secrets: those of `SWITCHYARD_SECRETS_KEYS`, else the
+ * one kept in `<dataDir>/secrets-keys`, generated there on first start. Called by `switchyard
+ * start` and the API's own entry point (not by {@link loadConfig}, which leaves the disk alone
+ * when the environment is complete).
+ *
+ * @throws {ConfigError} when the key file is invalid.
+ * @example const config = ensureSecretsKeys(loadConfig(process.env));
+ */
+export function ensureSecretsKeys(config: SwitchyardConfig): SwitchyardConfig {
+  if (config.secrets) return config;
+  const { keys, created } = readOrCreateSecretsKeys(config.dataDir);
+  return { ...config, secrets: { keys, source: created ? 'generated' : 'file' } };
 }

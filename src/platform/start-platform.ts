@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
-import { loadConfig, type SwitchyardConfig } from '../config/config';
+import { ensureSecretsKeys, loadConfig, type SwitchyardConfig } from '../config/config';
 import { MetricsService } from '../common/metrics/metrics.service';
 import { bootstrapApi } from '../main';
 import { configuredPlugins } from '../plugins-catalog/configured-plugins';
@@ -51,7 +51,7 @@ async function portOrFree(preferred: number | undefined): Promise<number | undef
 
 export async function startPlatform(options: StartOptions = {}): Promise<RunningPlatform> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const config: SwitchyardConfig = loadConfig(options.env ?? process.env);
+  const config: SwitchyardConfig = ensureSecretsKeys(loadConfig(options.env ?? process.env));
   mkdirSync(config.dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {

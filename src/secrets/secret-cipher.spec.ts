@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig, parseConfig, parseSecretsKeys, SECRETS_KEYS_FILE } from '../config/config';
+import {
+  ConfigError,
+  ensureSecretsKeys,
+  loadConfig,
+  parseConfig,
+  parseSecretsKeys,
+  SECRETS_KEYS_FILE,
+} from '../config/config';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,9 +71,10 @@ describe(parseSecretsKeys.name, () => {
   it('is generated once into the data dir when unset (mode 0600)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-keys-'));
     const env = { SWITCHYARD_DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40) };
-    const first = loadConfig(env);
+    expect(loadConfig(env).secrets).toBeUndefined();
+    const first = ensureSecretsKeys(loadConfig(env));
     expect(first.secrets?.source).toBe('generated');
-    const second = loadConfig(env);
+    const second = ensureSecretsKeys(loadConfig(env));
     expect(second.secrets?.source).toBe('file');
     expect(second.secrets?.keys[0].key.equals(first.secrets!.keys[0].key)).toBe(true);
     expect(statSync(join(dataDir, SECRETS_KEYS_FILE)).mode & 0o777).toBe(0o600);
