@@ -3,8 +3,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { PluginRegistry } from '../plugins/registry';
 import { definePlugin, PluginError, type PluginLogger } from '../plugins/sdk';
-import type { PluginActivityInput } from '../workflows/contract';
 import { createPluginActivities, SECRET_NOT_FOUND_FAILURE } from './plugin-activities';
+import type { PluginActivityInput, PluginActivityResult } from '../workflows/contract';
 import type { SecretResolver, SecretScope } from './secret-resolver';
 
 const VALUE = 'v4lue-of-the-token';
@@ -51,7 +51,8 @@ function setup(values: Record<string, string> | undefined) {
   const env = new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
   const heartbeats: unknown[] = [];
   env.on('heartbeat', (details: unknown) => heartbeats.push(details));
-  return { run: (req: PluginActivityInput) => env.run(activities['test.leaky'], req), asked, lines, heartbeats };
+  const run = (req: PluginActivityInput): Promise<PluginActivityResult> => env.run(activities['test.leaky'], req);
+  return { run, asked, lines, heartbeats };
 }
 
 const request = (fail = false): PluginActivityInput => ({
@@ -75,7 +76,7 @@ describe('plugin activities with secrets', () => {
 
   it('scrubs the failure: message, details and stack', async () => {
     const { run } = setup({ TOKEN: VALUE });
-    const err = await run(request(true)).catch((e: unknown) => e as ApplicationFailure);
+    const err = (await run(request(true)).catch((e: unknown) => e)) as ApplicationFailure;
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'Leak', message: 'failed with token=***', details: [{ text: 'token=***' }] });
     expect(String(err.stack)).not.toContain(VALUE);
