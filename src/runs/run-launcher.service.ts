@@ -232,6 +232,8 @@ export class RunLauncherService {
           id: run.id,
           startedBy: run.startedBy,
           startedAt: run.createdAt.toISOString(),
+          // The worker reads the project's secrets by it.
+          projectId: run.projectId,
           templateId: run.templateId,
           templateVersion: run.version,
         },
