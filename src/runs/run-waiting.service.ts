@@ -48,21 +48,20 @@ function retryingReason(activity: RetryingActivity): RunWaitingReason {
 /** The reasons Temporal's facts give, in a stable order: missing workers first, then retries. */
 export function liveWaitingReasons(facts: StallFacts): RunWaitingReason[] {
   return [
-    ...facts.unpolled.map(
-      (queue): RunWaitingReason => ({
-        kind: 'no-worker',
-        taskQueue: queue.name,
-        message: `no worker polling task queue ${queue.name}${queue.kind === 'activity' ? ' (activities)' : ''}`,
-      }),
-    ),
+    ...facts.unpolled.map((queue): RunWaitingReason => ({
+      kind: 'no-worker',
+      taskQueue: queue.name,
+      message: `no worker polling task queue ${queue.name}${queue.kind === 'activity' ? ' (activities)' : ''}`,
+    })),
     ...facts.retrying.map(retryingReason),
   ];
 }
 
 /**
  * `run.waitingOn`: what the interpreter reported (stored with the run), plus, for a run that has
- * not ended, what only Temporal knows: nodes retrying and task queues without a worker. Temporal
- * is asked only when the field is read, with a short deadline; when it is slow or unreachable the
+ * not ended and is read on its own (`run`, `runUpdated`, a mutation's answer; not the `runs`
+ * list), what only Temporal knows: nodes retrying and task queues without a worker. Temporal is
+ * asked only when the field is read, with a short deadline; when it is slow or unreachable the
  * stored reasons are the answer and the query never fails.
  */
 @Injectable()
@@ -78,9 +77,12 @@ export class RunWaitingService {
     this.pollerFreshMs = runsSettings(config).pollerFreshMs;
   }
 
-  async waitingOn(run: Pick<RunModel, 'id' | 'status' | 'waitingOn' | 'temporalWorkflowId' | 'temporalRunId'>) {
+  async waitingOn(
+    run: Pick<RunModel, 'id' | 'status' | 'waitingOn' | 'temporalWorkflowId' | 'temporalRunId' | 'listed'>,
+  ): Promise<JsonValue | null> {
     const stored = (Array.isArray(run.waitingOn) ? run.waitingOn : []) as unknown as RunWaitingReason[];
-    if (TERMINAL_RUN_STATUSES.includes(run.status) || !run.temporalRunId || !this.temporal.configured) {
+    const ended = TERMINAL_RUN_STATUSES.includes(run.status);
+    if (ended || run.listed || !run.temporalRunId || !this.temporal.configured) {
       return stored.length > 0 ? (stored as unknown as JsonValue) : null;
     }
     const live = await this.live(run.id, run.temporalWorkflowId);

@@ -74,7 +74,7 @@ export class RunsService {
       // The join is many-to-one (one template per run): a plain LIMIT pages correctly.
       .limit(size + 1)
       .getMany();
-    const nodes = rows.slice(0, size).map((row) => this.toModel(row));
+    const nodes = rows.slice(0, size).map((row) => ({ ...this.toModel(row), listed: true }));
     return {
       nodes,
       pageInfo: {

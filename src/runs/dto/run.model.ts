@@ -176,6 +176,9 @@ export class RunModel {
   @Field({ description: "The run's history in the Temporal Web UI." })
   temporalUiUrl!: string;
 
+  /** Set on the runs of a list: their `waitingOn` is what the database knows (no call to Temporal per run). */
+  listed?: boolean;
+
   /** Loaded with the run for `run(id)` and the subscription; resolved lazily elsewhere. */
   nodes?: NodeRunModel[];
 }
