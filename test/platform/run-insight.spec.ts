@@ -108,7 +108,11 @@ describe('run insight', () => {
     const deadline = Date.now() + timeoutMs;
     let last: unknown;
     while (Date.now() < deadline) {
-      const result = await api.gql<{ run: RunView }>(`query($id: ID!) { run(id: $id) { ${FIELDS} } }`, { id }, operator);
+      const result = await api.gql<{ run: RunView }>(
+        `query($id: ID!) { run(id: $id) { ${FIELDS} } }`,
+        { id },
+        operator,
+      );
       last = result.data?.run ?? result.errors;
       if (result.data?.run) {
         seen.push(result.data.run);
@@ -144,13 +148,14 @@ describe('run insight', () => {
         nodeId: 'fetch',
         message: expect.stringMatching(
           new RegExp(
-            `^node fetch retrying, attempt [23] of 5, next at (\\S+): HttpServerError: GET ${base}/flaky-2 returned HTTP 503`,
+            `^node fetch retrying, attempt [23] of 5, (next at \\S+|running now): HttpServerError: GET ${base}/flaky-2 returned HTTP 503`,
           ),
         ),
       });
-      const at = /next at (\S+):/.exec(reason.message)![1];
-      expect(new Date(at).toISOString()).toBe(at);
     }
+    const nextTimes = retrying.map((reason) => /next at (\S+):/.exec(reason.message)?.[1]).filter(Boolean);
+    expect(nextTimes.length).toBeGreaterThan(0);
+    for (const at of nextTimes) expect(new Date(at!).toISOString()).toBe(at);
     expect(retrying.map((reason) => /attempt (\d)/.exec(reason.message)![1])).toEqual(
       expect.arrayContaining(['2', '3']),
     );
@@ -191,7 +196,11 @@ describe('run insight', () => {
     ]);
     // A row pointing at a workflow Temporal does not have: the live part fails, the query does not.
     await queryDatabase(api.db.url, `UPDATE runs SET workflow_id = 'no-such-workflow' WHERE id = $1`, [run.id]);
-    const result = await api.gql<{ run: RunView }>(`query($id: ID!) { run(id: $id) { ${FIELDS} } }`, { id: run.id }, operator);
+    const result = await api.gql<{ run: RunView }>(
+      `query($id: ID!) { run(id: $id) { ${FIELDS} } }`,
+      { id: run.id },
+      operator,
+    );
     expect(result.errors).toBeUndefined();
     expect(reasons(result.data!.run)).toEqual([expect.objectContaining({ kind: 'approval', nodeId: 'gate' })]);
     await queryDatabase(api.db.url, `UPDATE runs SET workflow_id = $2 WHERE id = $1`, [run.id, run.temporalWorkflowId]);
@@ -288,19 +297,19 @@ describe('run insight', () => {
           outcome: 'DENIED',
           errorCode: 'FORBIDDEN',
           actor: 'olga',
-          detail: expect.objectContaining({ nodeId: 'by_role' }),
+          detail: expect.objectContaining({ args: expect.objectContaining({ nodeId: 'by_role' }) }),
         }),
         expect.objectContaining({
           action: 'approveNode',
           outcome: 'SUCCESS',
           actor: 'edith',
-          detail: expect.objectContaining({ nodeId: 'by_role', comment: 'as editor' }),
+          detail: { args: { runId: run.id, nodeId: 'by_role', comment: 'as editor' } },
         }),
         expect.objectContaining({
           action: 'approveNode',
           outcome: 'SUCCESS',
           actor: 'olga',
-          detail: expect.objectContaining({ nodeId: 'by_user', comment: 'named' }),
+          detail: { args: { runId: run.id, nodeId: 'by_user', comment: 'named' } },
         }),
       ]),
     );
