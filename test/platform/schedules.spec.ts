@@ -599,6 +599,20 @@ describe('schedules', () => {
     await remove(once);
   });
 
+  it('fires a one-off start time once, then has nothing left to do', async () => {
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 4000);
+    const schedule = await create({ templateId: quick, name: 'one-off', spec: { at: at.toISOString() } });
+    expect(schedule.nextActionTimes).toEqual([at.toISOString()]);
+    const [run] = await waitForRuns('one-off', (found) => succeeded(found).length === 1, 20_000);
+    expect(run).toMatchObject({ scheduleId: schedule.id, status: 'SUCCEEDED', startedBy: 'schedule:one-off' });
+    expect(run.temporalWorkflowId).toBe(`${schedule.temporalScheduleId}-${at.toISOString().replace('.000Z', 'Z')}`);
+    const live = await read(schedule.id);
+    expect(live).toMatchObject({ actionCount: 1, nextActionTimes: [] });
+    await sleep(1500);
+    expect((await runsOf('one-off')).length).toBe(1);
+    await remove(schedule);
+  });
+
   it('accepts each of the six overlap policies and a catch-up window, at creation and in an update', async () => {
     const policies = ['SKIP', 'BUFFER_ONE', 'BUFFER_ALL', 'CANCEL_OTHER', 'TERMINATE_OTHER', 'ALLOW_ALL'];
     for (const [index, overlap] of policies.entries()) {
