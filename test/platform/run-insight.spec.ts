@@ -70,8 +70,9 @@ describe('run insight', () => {
       config: {
         temporal: { address: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue },
         logLevel: 'warn',
-        // A stopped worker counts as gone after 2 s (in production: 90 s, longer than a long poll).
-        ...({ runs: { pollerFreshSeconds: 2 } } as object),
+        // A stopped worker counts as gone after 2 s (in production: 90 s, longer than a long poll);
+        // no reconciler pass while a test points a run at a workflow Temporal does not have.
+        ...({ runs: { pollerFreshSeconds: 2, reconcileIntervalSeconds: 3600 } } as object),
       },
     });
     worker = await startTestWorker({ databaseUrl: api.db.url, taskQueue });
