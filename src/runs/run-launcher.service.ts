@@ -57,8 +57,8 @@ export type LaunchExtras = Pick<InterpreterInput, 'reuse' | 'callback'>;
 
 /**
  * What a run's workflow is started from: the row, its template's name and project, the pinned
- * definition, and the extras of `startRun`/`rerunRun` (not stored in the row: a run the reconciler
- * starts late goes without them).
+ * definition, and the extras of `startRun`/`rerunRun` (outputs to reuse are not stored in the row: a
+ * run the reconciler starts late goes without them; its callback URL is kept).
  */
 export interface LaunchContext extends LaunchExtras {
   run: Run;
@@ -189,8 +189,8 @@ export class RunLauncherService {
     const id = randomUUID();
     const inserted: Array<{ id: string }> = await this.runs.query(
       `INSERT INTO runs (id, project_id, template_id, template_version_id, version, workflow_id, status, inputs,
-                         started_by, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $8, $9)
+                         started_by, request_id, callback)
+       VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $8, $9, $10)
        ON CONFLICT (project_id, request_id) DO NOTHING
        RETURNING id`,
       [
@@ -203,6 +203,7 @@ export class RunLauncherService {
         JSON.stringify(checked.inputs),
         principalLabel(principal),
         requestId,
+        extras.callback ? JSON.stringify({ url: extras.callback.url, status: 'PENDING', attempts: 0 }) : null,
       ],
     );
     if (inserted.length === 0) {
@@ -296,7 +297,13 @@ export class RunLauncherService {
       this.templates.findById(run.templateId),
       this.projectName(run.projectId),
     ]);
-    return { run, templateName: template.name, projectName, definition: version.definition as unknown as Definition };
+    return {
+      run,
+      templateName: template.name,
+      projectName,
+      definition: version.definition as unknown as Definition,
+      ...(run.callback?.status === 'PENDING' ? { callback: { url: run.callback.url } } : {}),
+    };
   }
 
   private plan(definition: Definition): ExecutionPlan {

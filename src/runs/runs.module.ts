@@ -8,6 +8,7 @@ import { ReconcilerService } from './reconciler.service';
 import { RunControlService } from './run-control.service';
 import { RunEventsService } from './run-events.service';
 import { RunLauncherService } from './run-launcher.service';
+import { RunWaitingService } from './run-waiting.service';
 import { Run } from './run.entity';
 import { RunsResolver } from './runs.resolver';
 import { RunsService } from './runs.service';
@@ -20,7 +21,15 @@ import { RunsService } from './runs.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Run, NodeRun]), TemplatesModule, TemporalModule, SecretsModule],
-  providers: [RunsService, RunLauncherService, RunControlService, RunEventsService, ReconcilerService, RunsResolver],
+  providers: [
+    RunsService,
+    RunLauncherService,
+    RunControlService,
+    RunEventsService,
+    ReconcilerService,
+    RunWaitingService,
+    RunsResolver,
+  ],
   exports: [RunsService, RunLauncherService, RunControlService, ReconcilerService],
 })
 export class RunsModule {}

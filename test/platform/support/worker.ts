@@ -1,5 +1,6 @@
 import { Worker } from '@temporalio/worker';
 import type { InjectedSinks } from '@temporalio/worker';
+import { createCallbackActivities } from '../../../activities/callback-activities';
 import { createPluginActivities } from '../../../activities/plugin-activities';
 import type { PluginLogger } from '../../../plugins/sdk';
 import type { SecretsKey } from '../../../src/config/config';
@@ -28,7 +29,7 @@ export interface TestWorker {
 
 /**
  * Starts a real worker on `taskQueue`: the interpreter, the built-in plugins as activities
- * (`createPluginActivities(createBuiltinRegistry())`) plus the test activities, and the progress
+ * (`createPluginActivities(createBuiltinRegistry())`), the run-end callback, plus the test activities, and the progress
  * recorder writing to `databaseUrl` — wired exactly as a production worker wires it. With
  * `recorder: false` the worker's progress sink drops every report (a recorder that cannot write),
  * which is what the reconciler must repair.
@@ -64,6 +65,7 @@ export async function startTestWorker(options: {
         ...(secrets ? { secrets } : {}),
         ...(options.logger ? { logger: options.logger } : {}),
       }),
+      ...createCallbackActivities(),
     },
     sinks: recorder?.sinks ?? dropReports,
   });
