@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
-import { loadConfig, type SwitchyardConfig } from '../config/config';
+import { callbackKeyOf, loadConfig, type SwitchyardConfig } from '../config/config';
 import { MetricsService } from '../common/metrics/metrics.service';
 import { bootstrapApi } from '../main';
 import { configuredPlugins } from '../plugins-catalog/configured-plugins';
@@ -111,6 +111,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
         registry: plugins.registry,
         dataSource: app.get(DataSource),
         metricsRegistry: app.get(MetricsService).registry,
+        callbacks: { key: callbackKeyOf(config), baseUrl: config.publicUrl ?? apiUrl },
         log,
       });
       // The worker drains before the API and the databases go away.

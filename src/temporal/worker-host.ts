@@ -5,7 +5,9 @@ import {
   type NativeConnection,
   type WorkerOptions,
 } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
 import { createCallbackActivities, createPluginActivities } from '../../activities';
+import { createAwaitCallbackActivities } from '../../activities/await-callback';
 import type { PluginRegistry } from '../../plugins/registry';
 import type { ProgressReport, ProgressSinks } from '../../workflows/contract';
 
@@ -28,6 +30,11 @@ export interface SwitchyardWorkerOptions {
    * Dropped when absent: the run's state is always available through `stateQuery`.
    */
   onProgress?: (report: ProgressReport) => void;
+  /**
+   * What `callback` nodes need: the HMAC key shared with the API and the API's public base URL.
+   * Without it, callback nodes fail at once with CallbacksNotConfigured.
+   */
+  callbacks?: { key: string | Buffer; baseUrl: string };
   /** Passed through to `Worker.create` (identity, concurrency limits, ...). */
   workerOptions?: Omit<
     WorkerOptions,
@@ -91,7 +98,16 @@ export async function createSwitchyardWorker(options: SwitchyardWorkerOptions): 
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowBundle,
-    activities: { ...createPluginActivities({ registry: options.registry }), ...createCallbackActivities() },
+    activities: {
+      ...createPluginActivities({ registry: options.registry }),
+      ...createCallbackActivities(),
+      ...createAwaitCallbackActivities(
+        options.callbacks && {
+          ...options.callbacks,
+          client: new Client({ connection: options.connection, namespace: options.namespace ?? 'default' }),
+        },
+      ),
+    },
     sinks,
   });
 }
