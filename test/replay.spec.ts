@@ -21,7 +21,16 @@ function load(file: string) {
 describe('replay of recorded interpreter histories', () => {
   it('has a corpus to replay', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['manual-retry.json', 'parallel.json', 'paused-and-resumed.json', 'retried.json']),
+      expect.arrayContaining([
+        'manual-retry.json',
+        'parallel.json',
+        'paused-and-resumed.json',
+        'retried.json',
+        'callback-completed.json',
+        'callback-failed.json',
+        'foreach.json',
+        'foreach-retry.json',
+      ]),
     );
   });
 

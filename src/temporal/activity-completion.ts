@@ -19,7 +19,7 @@ export const CALLBACK_FAILURE_TYPE = 'CallbackFailure';
  * Temporal no longer waits for it (timed out at its deadline, cancelled, already completed).
  */
 export async function completeActivity(
-  temporal: TemporalClientService,
+  temporal: Pick<TemporalClientService, 'client'>,
   target: ActivityTarget,
   outcome: { status: 'success'; output: JsonValue } | { status: 'failure'; message: string },
 ): Promise<'completed' | 'gone'> {
