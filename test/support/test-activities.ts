@@ -93,10 +93,11 @@ export function createTestActivities() {
     }),
     /** Fails (non-retryable, type GateClosed) while `input.key` is in `closedGates`, else returns its input. */
     'test.gate': run(async (input) => {
-      if (closedGates.has(String(input.key))) {
+      const key = JSON.stringify(input.key ?? null).replace(/^"|"$/g, '');
+      if (closedGates.has(key)) {
         throw ApplicationFailure.create({
           type: 'GateClosed',
-          message: `gate ${String(input.key)} is closed`,
+          message: `gate ${key} is closed`,
           nonRetryable: true,
         });
       }
