@@ -44,7 +44,8 @@ export function signCallbackToken(key: string | Buffer, claims: Omit<CallbackCla
 }
 
 /**
- * Checks a token's signature (constant time) and expiry.
+ * Checks a token's signature (constant time) and expiry. An expired token's claims come back with
+ * the problem (the signature holds); a forged or malformed one's never do.
  *
  * @example const checked = verifyCallbackToken(key, token, Date.now()); if ('problem' in checked) ...
  */
@@ -52,7 +53,7 @@ export function verifyCallbackToken(
   key: string | Buffer,
   token: string,
   now: number,
-): { claims: CallbackClaims } | { problem: CallbackTokenProblem } {
+): { claims: CallbackClaims } | { problem: CallbackTokenProblem; claims?: CallbackClaims } {
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2] || token.length > 4096) {
     return { problem: 'malformed' };
@@ -67,6 +68,7 @@ export function verifyCallbackToken(
     return { problem: 'malformed' };
   }
   if (typeof claims?.expiresAt !== 'number' || typeof claims.tokenId !== 'string') return { problem: 'malformed' };
-  if (claims.expiresAt <= now) return { problem: 'expired' };
+  // Signed by us, so its claims are known (for the audit log) even though it no longer works.
+  if (claims.expiresAt <= now) return { problem: 'expired', claims };
   return { claims };
 }

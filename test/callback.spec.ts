@@ -47,7 +47,7 @@ function claimsOf(state: RunState): CallbackClaims {
   const url = state.nodes.wait.callback!.url;
   expect(url.startsWith(`${BASE}/callbacks/`)).toBe(true);
   const checked = verifyCallbackToken(key, url.slice(`${BASE}/callbacks/`.length), Date.now());
-  if (!('claims' in checked)) throw new Error(`token refused: ${checked.problem}`);
+  if ('problem' in checked) throw new Error(`token refused: ${checked.problem}`);
   return checked.claims;
 }
 
@@ -116,7 +116,7 @@ describe('callback nodes', () => {
       expect(urls['wait[1]'].message).toBe('host b');
       for (const [instance, info] of Object.entries(urls).reverse()) {
         const checked = verifyCallbackToken(key, info.url.split('/callbacks/')[1], Date.now());
-        if (!('claims' in checked)) throw new Error(checked.problem);
+        if ('problem' in checked) throw new Error(checked.problem);
         expect(checked.claims.activityId).toBe(instance);
         await completeActivity({ client }, checked.claims, { status: 'success', output: { instance } });
       }
@@ -144,7 +144,7 @@ describe(verifyCallbackToken.name, () => {
       JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), activityId: 'other' }),
     ).toString('base64url');
     expect(verifyCallbackToken(key, `${version}.${tampered}.${signature}`, Date.now())).toEqual({ problem: 'forged' });
-    expect(verifyCallbackToken(key, token, claims.expiresAt + 1)).toEqual({ problem: 'expired' });
+    expect(verifyCallbackToken(key, token, claims.expiresAt + 1)).toMatchObject({ problem: 'expired', claims });
     expect(verifyCallbackToken(key, 'nonsense', Date.now())).toEqual({ problem: 'malformed' });
     expect(signCallbackToken(key, claims)).not.toBe(token);
   });

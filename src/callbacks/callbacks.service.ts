@@ -68,7 +68,7 @@ export class CallbacksService {
         checked.problem === 'expired'
           ? { httpStatus: 410, code: 'EXPIRED', message: 'this callback URL has expired' }
           : { httpStatus: 401, code: 'UNAUTHENTICATED', message: 'invalid callback token' };
-      await this.record(undefined, AuditOutcome.DENIED, answer, requestId);
+      await this.record(checked.claims, AuditOutcome.DENIED, answer, requestId);
       return answer;
     }
     const { claims } = checked;

@@ -1,5 +1,6 @@
 import { Worker } from '@temporalio/worker';
 import type { InjectedSinks } from '@temporalio/worker';
+import { createAwaitCallbackActivities } from '../../../activities/await-callback';
 import { createPluginActivities } from '../../../activities/plugin-activities';
 import { createBuiltinRegistry } from '../../../plugins';
 import { createDataSource } from '../../../src/database/data-source';
@@ -34,6 +35,8 @@ export async function startTestWorker(options: {
   databaseUrl: string;
   taskQueue: string;
   recorder?: false | ProgressRecorderOptions;
+  /** Hosts `switchyard.awaitCallback` (callback nodes) with this key and API base URL. */
+  callbacks?: { key: string | Buffer; baseUrl: string };
 }): Promise<TestWorker> {
   const env = await testTemporal();
   const test = createTestActivities();
@@ -44,7 +47,11 @@ export async function startTestWorker(options: {
     connection: env.nativeConnection,
     taskQueue: options.taskQueue,
     workflowBundle: testWorkflowBundle(),
-    activities: { ...test.activities, ...createPluginActivities({ registry: createBuiltinRegistry() }) },
+    activities: {
+      ...test.activities,
+      ...createPluginActivities({ registry: createBuiltinRegistry() }),
+      ...(options.callbacks ? createAwaitCallbackActivities({ ...options.callbacks, client: env.client }) : {}),
+    },
     sinks: recorder?.sinks ?? dropReports,
   });
   const running = worker.run();
