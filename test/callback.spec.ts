@@ -6,6 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { createAwaitCallbackActivities } from '../activities/await-callback';
+import { createPluginActivities } from '../activities/plugin-activities';
+import { PluginRegistry } from '../plugins/registry';
+import { definePlugin } from '../plugins/sdk';
 import { signCallbackToken, verifyCallbackToken, type CallbackClaims } from '../activities/callback-token';
 import { completeActivity } from '../src/temporal/activity-completion';
 import type { RunState } from '../workflows/contract';
@@ -122,6 +125,50 @@ describe('callback nodes', () => {
       }
       const state = await finalState(handle);
       expect(state.nodes.wait.output).toEqual([{ instance: 'wait[0]' }, { instance: 'wait[1]' }]);
+    });
+  });
+});
+
+describe('plugins completed by callback', () => {
+  it('hands execute ctx.callback, shows the URL in the node state and ends the node when it is called', async () => {
+    const seen: Array<{ url?: string; expiresAt?: string }> = [];
+    const ticket = definePlugin({
+      type: 'test.ticket',
+      version: '1.0.0',
+      title: 'Opens a ticket and waits for it to be closed',
+      inputSchema: { type: 'object' },
+      completion: 'callback',
+      execute(ctx) {
+        seen.push({ ...ctx.callback });
+        return Promise.resolve({ ignored: true });
+      },
+    });
+    const taskQueue = uniqueTaskQueue('callback-plugin');
+    const callbacks = { key, baseUrl: BASE, client };
+    const activities = {
+      ...createPluginActivities({ registry: new PluginRegistry([ticket]), callbacks }),
+      ...createAwaitCallbackActivities(callbacks),
+    };
+    await withWorker({ taskQueue, activities }, async () => {
+      const handle = await startInterpreter(client, taskQueue, {
+        name: 'ticket',
+        nodes: [{ id: 'open', type: 'test.ticket', with: {}, timeout: { startToClose: '10m' } }],
+        outputs: { closedBy: '${nodes.open.output.by}' },
+      });
+      const waiting = await waitForState(handle, (s) => s.nodes.open.callback !== undefined);
+      expect(seen).toHaveLength(1);
+      expect(waiting.nodes.open.callback).toMatchObject({
+        nodeId: 'open',
+        url: seen[0].url,
+        expiresAt: seen[0].expiresAt,
+      });
+      expect(waiting.nodes.open.status).toBe('RUNNING');
+      const checked = verifyCallbackToken(key, seen[0].url!.split('/callbacks/')[1], Date.now());
+      if ('problem' in checked) throw new Error(checked.problem);
+      await completeActivity({ client }, checked.claims, { status: 'success', output: { by: 'ops' } });
+      const state = await finalState(handle);
+      expect(state.status).toBe('SUCCEEDED');
+      expect(state.outputs).toEqual({ closedBy: 'ops' });
     });
   });
 });

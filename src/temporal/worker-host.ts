@@ -89,6 +89,10 @@ const quietBundlerLogger = {
 export async function createSwitchyardWorker(options: SwitchyardWorkerOptions): Promise<Worker> {
   const workflowBundle = options.workflowBundle ?? (await switchyardWorkflowBundle());
   const onProgress = options.onProgress ?? (() => {});
+  const callbacks = options.callbacks && {
+    ...options.callbacks,
+    client: new Client({ connection: options.connection, namespace: options.namespace ?? 'default' }),
+  };
   const sinks: InjectedSinks<ProgressSinks> = {
     progress: { report: { fn: (_info, report) => onProgress(report), callDuringReplay: false } },
   };
@@ -99,14 +103,9 @@ export async function createSwitchyardWorker(options: SwitchyardWorkerOptions): 
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowBundle,
     activities: {
-      ...createPluginActivities({ registry: options.registry }),
+      ...createPluginActivities({ registry: options.registry, ...(callbacks ? { callbacks } : {}) }),
       ...createCallbackActivities(),
-      ...createAwaitCallbackActivities(
-        options.callbacks && {
-          ...options.callbacks,
-          client: new Client({ connection: options.connection, namespace: options.namespace ?? 'default' }),
-        },
-      ),
+      ...createAwaitCallbackActivities(callbacks),
     },
     sinks,
   });
