@@ -84,7 +84,7 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
           plugin: `${plugin.type}@${plugin.version}`,
         }),
       };
-      if (plugin.completion === 'callback') return executeForCallback(plugin as Plugin<JsonValue>, ctx, input, deps);
+      if (plugin.completion === 'callback') return executeForCallback(plugin, ctx, input, deps);
       try {
         const output = await (plugin as Plugin<JsonValue>).execute(ctx, input);
         return { output, attempt };
