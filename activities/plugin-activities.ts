@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { CompleteAsyncError, Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { PluginRegistry } from '../plugins/registry';
 import { PluginError, type JsonValue, type Plugin, type PluginContext, type PluginLogger } from '../plugins/sdk';
@@ -6,6 +6,7 @@ import { SchemaValidator, formatProblems } from '../plugins/sdk/validation';
 import type { PluginActivityInput, PluginActivityResult } from '../workflows/contract';
 import { secretNames, substituteSecrets } from '../workflows/definition/secret-references';
 import { createScrubber, scrubValue, type SecretResolver } from './secret-resolver';
+import { announceCallback, callbackUrlFor, type AwaitCallbackDeps } from './await-callback';
 
 /** The failure type when a node's resolved input breaks its plugin's input schema (never retried). */
 export const INVALID_INPUT_FAILURE = 'InvalidInput';
@@ -27,6 +28,8 @@ export interface PluginActivitiesDeps {
    * output, the failure, heartbeats and log lines, so they never reach the workflow history.
    */
   secrets?: SecretResolver;
+  /** For plugins completed by callback (`completion: 'callback'`): signing key, API URL, Temporal client. */
+  callbacks?: AwaitCallbackDeps;
 }
 
 /**
@@ -100,6 +103,11 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
           plugin: `${plugin.type}@${plugin.version}`,
         }),
       };
+      if (plugin.completion === 'callback') {
+        return executeForCallback(plugin, ctx, input, deps).catch((err: unknown) => {
+          throw scrubFailure(err as Error, scrub);
+        });
+      }
       try {
         const output = await (plugin as Plugin<JsonValue>).execute(ctx, input);
         return { output: scrub ? scrubValue(output, scrub) : output, attempt };
@@ -163,6 +171,41 @@ function scrubbingLogger(base: PluginLogger, scrub: ((text: string) => string) |
     warn: (message, extra) => base.warn(scrub(message), clean(extra)),
     error: (message, extra) => base.error(scrub(message), clean(extra)),
   };
+}
+
+/**
+ * A plugin completed by callback: it gets a signed URL in `ctx.callback` (valid for the activity's
+ * startToClose timeout), runs, and the activity then completes asynchronously: the URL is
+ * signalled to the workflow (node state) and the API completes the activity when it is called.
+ */
+async function executeForCallback(
+  plugin: Plugin<JsonValue>,
+  ctx: PluginContext,
+  input: JsonValue,
+  deps: PluginActivitiesDeps,
+): Promise<never> {
+  const context = Context.current();
+  if (!deps.callbacks) {
+    throw ApplicationFailure.create({
+      type: 'CallbacksNotConfigured',
+      message: `${plugin.type} completes by callback, and this worker has no callback key and base URL`,
+      nonRetryable: true,
+    });
+  }
+  const timeoutMs = context.info.startToCloseTimeoutMs || context.info.scheduleToCloseTimeoutMs || 3_600_000;
+  const info = callbackUrlFor(deps.callbacks, {
+    runId: ctx.runId,
+    // The foreach instance (`deploy[3]`) when the node loops; the activity id without its `#n` suffix.
+    nodeId: context.info.activityId.replace(/#\d+$/, ''),
+    expiresAt: new Date(Date.now() + timeoutMs).toISOString(),
+  });
+  try {
+    await plugin.execute({ ...ctx, callback: { url: info.url, expiresAt: info.expiresAt } }, input);
+  } catch (err) {
+    throw toActivityFailure(err, context.cancellationSignal);
+  }
+  await announceCallback(deps.callbacks.client, info);
+  throw new CompleteAsyncError();
 }
 
 /**

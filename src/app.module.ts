@@ -14,6 +14,7 @@ import type { DestinationStream } from 'pino';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CallbacksModule } from './callbacks/callbacks.module';
 import { AccessGuard } from './common/auth/access.guard';
 import { AccessModule } from './common/auth/access.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -91,6 +92,7 @@ export class AppModule implements NestModule {
         RunsModule,
         SchedulesModule,
         SecretsModule,
+        CallbacksModule,
         HealthModule.forRoot(options.readinessChecks),
         WebModule,
         ...(options.imports ?? []),

@@ -26,6 +26,8 @@ export interface WorkerProcessOptions {
   metricsRegistry?: Registry;
   /** A prebuilt workflow bundle (`SWITCHYARD_WORKFLOW_BUNDLE`); bundled at start when absent. */
   workflowBundle?: WorkflowBundle;
+  /** Key and public API URL for `callback` nodes (see {@link callbackSettings}). */
+  callbacks?: { key: string | Buffer; baseUrl: string };
   log?: (line: string) => void;
 }
 
@@ -59,6 +61,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
     ...(onProgress ? { onProgress } : {}),
+    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
   });
   const done = (async () => {
     try {

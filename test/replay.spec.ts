@@ -31,6 +31,10 @@ describe('replay of recorded interpreter histories', () => {
         'scheduled-run.json',
         'rerun-reused.json',
         'cloned-run.json',
+        'callback-completed.json',
+        'callback-failed.json',
+        'foreach.json',
+        'foreach-retry.json',
       ]),
     );
   });

@@ -176,6 +176,52 @@ export interface NodeState {
   approval?: ApprovalState;
   /** The run pauses before this node starts. */
   breakpoint?: boolean;
+  /** Callback nodes (and plugins completed by callback): where the external system calls back, and until when. */
+  callback?: NodeCallbackInfo;
+  /** Foreach callback nodes: the URL of each item waiting for its call, by instance id (`nodeId[3]`). */
+  itemCallbacks?: Record<string, NodeCallbackInfo>;
+  /** Nodes with `foreach`: progress over the items. */
+  items?: ForeachProgress;
+}
+
+/** A `foreach` node's progress: how many items there are and how they stand. */
+export interface ForeachProgress {
+  total: number;
+  succeeded: number;
+  failed: number;
+  running: number;
+  /** Indexes of the items that failed in the latest execution. */
+  failedIndexes?: number[];
+}
+
+/**
+ * Where an external system completes a waiting node: a single-use signed URL (POST
+ * `{"status":"success","output":{...}}` or `{"status":"failure","message":"..."}`), valid until `expiresAt`.
+ */
+export interface NodeCallbackInfo {
+  /** The node, or the foreach instance (`nodeId[3]`) the URL completes. */
+  nodeId: string;
+  url: string;
+  /** RFC 3339. */
+  expiresAt: string;
+  /** What the external system is asked to do (the node's `with.message`). */
+  message?: string;
+}
+
+/** Sent by the callback activity once its URL exists, so the node's state shows it. */
+export const nodeCallbackSignal = defineSignal<[NodeCallbackInfo]>('nodeCallback');
+
+/** The system activity a `callback` node runs: it completes when the external system calls back. */
+export const AWAIT_CALLBACK_ACTIVITY = 'switchyard.awaitCallback';
+
+/** What the interpreter hands {@link AWAIT_CALLBACK_ACTIVITY}. */
+export interface AwaitCallbackInput {
+  runId: string;
+  /** The node id, or the foreach instance id (`nodeId[3]`). */
+  nodeId: string;
+  /** When the URL stops working (RFC 3339); the activity's own timeout matches it. */
+  expiresAt: string;
+  message?: string;
 }
 
 export interface RunState {

@@ -29,6 +29,12 @@ export interface PluginContext {
   /** Reports liveness (and optional progress details); required for cancellation to arrive. */
   heartbeat(details?: unknown): void;
   readonly logger: PluginLogger;
+  /**
+   * For plugins with `completion: 'callback'`: the single-use URL the external system POSTs to
+   * (`{"status":"success","output":{...}}` or `{"status":"failure","message":"..."}`), valid until
+   * `expiresAt` (the node's startToClose timeout). Hand it to the system the plugin calls.
+   */
+  readonly callback?: { readonly url: string; readonly expiresAt: string };
 }
 
 /** Defaults a plugin declares; a node's own `retry` and `timeout` are merged over them. */
@@ -52,6 +58,12 @@ export interface PluginDescriptor {
   readonly defaults?: PluginDefaults;
   /** A task queue of its own, served by a worker that hosts this plugin; the main queue when absent. */
   readonly taskQueue?: string;
+  /**
+   * `callback`: the node does not end when `execute` returns, but when an external system calls
+   * the URL given in `ctx.callback` (or at the node's startToClose timeout). `execute`'s return
+   * value is ignored. Absent: the node ends with `execute`.
+   */
+  readonly completion?: 'callback';
   /** Marked deprecated: still runs, but the validator and the catalog say so. */
   readonly deprecated?: string;
   /** Example `with` blocks, shown in the catalog and checked by the plugin's tests. */

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { environmentSecretResolver } from '../../activities/secret-resolver';
 import { parseConfig, readOrCreateSecretsKeys, SECRETS_KEYS_FILE, type SecretsKey } from '../config/config';
 import type * as DataSourceModule from '../database/data-source';
+import { callbackKeyOf } from '../config/config';
 import { configuredPlugins } from '../plugins-catalog/configured-plugins';
 import { databaseSecretResolver } from '../secrets/secret-store';
 import { DEFAULT_TASK_QUEUE } from '../temporal/worker-host';
@@ -25,6 +26,26 @@ function workerSecretsKeys(env: NodeJS.ProcessEnv): SecretsKey[] {
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Callback nodes on a worker apart from the API need the API's key (`SWITCHYARD_CALLBACK_KEY`, or
+ * the `JWT_SECRET` it is derived from) and its public URL (`SWITCHYARD_PUBLIC_URL`).
+ */
+function callbackSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  log: (text: string) => void,
+): { callbacks?: { key: Buffer; baseUrl: string } } {
+  const callbackKey = env.SWITCHYARD_CALLBACK_KEY?.trim() || undefined;
+  const jwtSecret = env.JWT_SECRET?.trim() || undefined;
+  const baseUrl = env.SWITCHYARD_PUBLIC_URL?.trim() || undefined;
+  if ((!callbackKey && !jwtSecret) || !baseUrl) {
+    log(
+      'Callback nodes disabled on this worker: set SWITCHYARD_PUBLIC_URL and SWITCHYARD_CALLBACK_KEY (or JWT_SECRET)',
+    );
+    return {};
+  }
+  return { callbacks: { key: callbackKeyOf({ callbackKey, auth: { jwtSecret: jwtSecret ?? '' } }), baseUrl } };
+}
 
 /**
  * Serves the interpreter and the built-in plugins on a task queue of TEMPORAL_ADDRESS (default
@@ -76,6 +97,7 @@ export async function serveWorker(ctx: CliContext, options: { taskQueue?: string
         ? databaseSecretResolver(dataSource, workerSecretsKeys(io.env))
         : environmentSecretResolver(io.env),
       workflowBundle: prebuiltBundle(io.env),
+      ...callbackSettings(io.env, log),
     });
     if (signals > 0) await workerProcess.shutdown();
     log(`Worker serving task queue ${taskQueue} on ${address} (namespace ${namespace})`);

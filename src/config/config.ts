@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -47,6 +47,11 @@ export interface SwitchyardConfig {
   };
   /** `SWITCHYARD_PUBLIC_URL`: where the admin UI is reachable, for links from the Temporal UI. */
   publicUrl?: string;
+  /**
+   * `SWITCHYARD_CALLBACK_KEY`: the HMAC key of callback URLs (at least 32 characters). When unset, a
+   * key is derived from the JWT secret (see {@link callbackKeyOf}); set it when API and workers run apart.
+   */
+  callbackKey?: string;
   runs?: {
     /** `RECONCILE_INTERVAL` in seconds (default 30): how often the reconciler compares live runs with Temporal. */
     reconcileIntervalSeconds?: number;
@@ -191,6 +196,11 @@ export function parseConfig(env: Env = process.env): Omit<SwitchyardConfig, 'aut
     } else reconcileIntervalSeconds = Number(rawReconcile);
   }
 
+  const callbackKey = nonEmpty(env, 'SWITCHYARD_CALLBACK_KEY');
+  if (callbackKey !== undefined && callbackKey.length < MIN_JWT_SECRET_LENGTH) {
+    problem('SWITCHYARD_CALLBACK_KEY', `must be at least ${MIN_JWT_SECRET_LENGTH} characters (or unset to derive one)`);
+  }
+
   const jwtSecret = nonEmpty(env, 'JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
     problem('JWT_SECRET', `must be at least ${MIN_JWT_SECRET_LENGTH} characters (or unset to generate one)`);
@@ -251,6 +261,7 @@ export function parseConfig(env: Env = process.env): Omit<SwitchyardConfig, 'aut
     databaseUrl,
     temporal: { address: temporalAddress, namespace, taskQueue, ...(uiUrl ? { uiUrl } : {}) },
     ...(publicUrl ? { publicUrl } : {}),
+    ...(callbackKey ? { callbackKey } : {}),
     ...(reconcileIntervalSeconds ? { runs: { reconcileIntervalSeconds } } : {}),
     auth: { jwtSecret, jwtExpiresInSeconds, adminPassword },
     dataDir,
@@ -374,4 +385,14 @@ export function ensureSecretsKeys(config: SwitchyardConfig): SwitchyardConfig {
   if (config.secrets) return config;
   const { keys, created } = readOrCreateSecretsKeys(config.dataDir);
   return { ...config, secrets: { keys, source: created ? 'generated' : 'file' } };
+}
+
+/**
+ * The key that signs and checks callback URLs: `SWITCHYARD_CALLBACK_KEY`, else one derived from the
+ * JWT secret (so API and in-process worker agree without another setting).
+ */
+export function callbackKeyOf(config: { callbackKey?: string; auth: { jwtSecret: string } }): Buffer {
+  return config.callbackKey !== undefined
+    ? Buffer.from(config.callbackKey, 'utf8')
+    : createHmac('sha256', config.auth.jwtSecret).update('switchyard callback key v1').digest();
 }

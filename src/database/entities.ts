@@ -1,5 +1,6 @@
 import { AuditLogEntry } from '../audit/audit-log-entry.entity';
 import { ApiToken } from '../auth/api-token.entity';
+import { CallbackUse } from '../callbacks/callback-use.entity';
 import { Membership } from '../projects/membership.entity';
 import { Project } from '../projects/project.entity';
 import { NodeRun } from '../runs/node-run.entity';
@@ -23,4 +24,5 @@ export const ENTITIES = [
   Schedule,
   AuditLogEntry,
   Secret,
+  CallbackUse,
 ];

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
-import { ensureSecretsKeys, loadConfig, type SwitchyardConfig } from '../config/config';
+import { callbackKeyOf, ensureSecretsKeys, loadConfig, type SwitchyardConfig } from '../config/config';
 import { MetricsService } from '../common/metrics/metrics.service';
 import { bootstrapApi } from '../main';
 import { configuredPlugins } from '../plugins-catalog/configured-plugins';
@@ -113,6 +113,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
         dataSource: app.get(DataSource),
         secrets: databaseSecretResolver(app.get(DataSource), config.secrets?.keys ?? []),
         metricsRegistry: app.get(MetricsService).registry,
+        callbacks: { key: callbackKeyOf(config), baseUrl: config.publicUrl ?? apiUrl },
         log,
       });
       // The worker drains before the API and the databases go away.

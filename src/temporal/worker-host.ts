@@ -5,7 +5,9 @@ import {
   type NativeConnection,
   type WorkerOptions,
 } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
 import { createCallbackActivities, createPluginActivities, type SecretResolver } from '../../activities';
+import { createAwaitCallbackActivities } from '../../activities/await-callback';
 import type { PluginRegistry } from '../../plugins/registry';
 import type { ProgressReport, ProgressSinks } from '../../workflows/contract';
 
@@ -30,6 +32,11 @@ export interface SwitchyardWorkerOptions {
    * Dropped when absent: the run's state is always available through `stateQuery`.
    */
   onProgress?: (report: ProgressReport) => void;
+  /**
+   * What `callback` nodes need: the HMAC key shared with the API and the API's public base URL.
+   * Without it, callback nodes fail at once with CallbacksNotConfigured.
+   */
+  callbacks?: { key: string | Buffer; baseUrl: string };
   /** Passed through to `Worker.create` (identity, concurrency limits, ...). */
   workerOptions?: Omit<
     WorkerOptions,
@@ -84,6 +91,10 @@ const quietBundlerLogger = {
 export async function createSwitchyardWorker(options: SwitchyardWorkerOptions): Promise<Worker> {
   const workflowBundle = options.workflowBundle ?? (await switchyardWorkflowBundle());
   const onProgress = options.onProgress ?? (() => {});
+  const callbacks = options.callbacks && {
+    ...options.callbacks,
+    client: new Client({ connection: options.connection, namespace: options.namespace ?? 'default' }),
+  };
   const sinks: InjectedSinks<ProgressSinks> = {
     progress: { report: { fn: (_info, report) => onProgress(report), callDuringReplay: false } },
   };
@@ -97,8 +108,10 @@ export async function createSwitchyardWorker(options: SwitchyardWorkerOptions): 
       ...createPluginActivities({
         registry: options.registry,
         ...(options.secrets ? { secrets: options.secrets } : {}),
+        ...(callbacks ? { callbacks } : {}),
       }),
       ...createCallbackActivities(),
+      ...createAwaitCallbackActivities(callbacks),
     },
     sinks,
   });

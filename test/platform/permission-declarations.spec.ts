@@ -28,6 +28,7 @@ const PLATFORM_DECLARATIONS: Record<string, string> = {
   'AuditResolver.auditLog': 'AUDIT_READ project from arg projectId',
   'AuditResolver.systemAuditLog': 'SYSTEM_AUDIT_READ',
   'AuthResolver.login': 'PUBLIC',
+  'CallbacksController.complete': 'PUBLIC',
   'HealthController.healthz': 'PUBLIC',
   'HealthController.readyz': 'PUBLIC',
   'MetricsController.scrape': 'PUBLIC',

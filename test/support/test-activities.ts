@@ -13,6 +13,8 @@ export function createTestActivities() {
   const arrivals = new Map<string, number>();
   const cancelled: string[] = [];
   const concurrency = { now: 0, max: 0 };
+  /** Keys for which `test.gate` fails; tests open a gate by deleting its key. */
+  const closedGates = new Set<string>();
 
   const run =
     (fn: (input: JsonObject, info: { nodeId: string; attempt: number }) => Promise<JsonValue>) =>
@@ -81,11 +83,31 @@ export function createTestActivities() {
       concurrency.now -= 1;
       return { ok: true };
     }),
+    /** Like test.track, and returns its input after a random pause (items finish out of order). */
+    'test.trackEcho': run(async (input) => {
+      concurrency.now += 1;
+      concurrency.max = Math.max(concurrency.max, concurrency.now);
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.floor(Math.random() * 120)));
+      concurrency.now -= 1;
+      return input;
+    }),
+    /** Fails (non-retryable, type GateClosed) while `input.key` is in `closedGates`, else returns its input. */
+    'test.gate': run(async (input) => {
+      const key = JSON.stringify(input.key ?? null).replace(/^"|"$/g, '');
+      if (closedGates.has(key)) {
+        throw ApplicationFailure.create({
+          type: 'GateClosed',
+          message: `gate ${key} is closed`,
+          nonRetryable: true,
+        });
+      }
+      return input;
+    }),
     /** Sleeps without heartbeating (for timeouts). */
     'test.slow': run(async (input) => {
       await new Promise((resolve) => setTimeout(resolve, Number(input.ms ?? 1000)));
       return { slept: Number(input.ms ?? 1000) };
     }),
   };
-  return { activities, executions, cancelled, concurrency };
+  return { activities, executions, cancelled, concurrency, closedGates };
 }

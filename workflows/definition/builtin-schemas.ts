@@ -50,4 +50,15 @@ export const BUILTIN_INPUT_SCHEMAS: Readonly<Record<BuiltinNodeType, JsonSchema>
     title: 'Subflow',
     description: 'Runs another template version as a child workflow.',
   },
+  callback: {
+    type: 'object',
+    title: 'Callback',
+    description:
+      'Waits until an external system calls the single-use signed URL shown in the node state (POST success with an output, or failure with a message), or fails at the deadline.',
+    properties: {
+      deadline: { ...DURATION_SCHEMA, description: 'How long the URL stays valid (default 1h, at most 30d)' },
+      message: { type: 'string', maxLength: 2000, description: 'What the external system is asked to do' },
+    },
+    additionalProperties: false,
+  },
 };

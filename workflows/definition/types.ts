@@ -13,7 +13,7 @@ export const ON_FAILURE_VALUES: readonly OnFailure[] = ['fail', 'skip', 'manual'
 
 /** Node types that run inside the interpreter, not as activities. */
 export const GATEWAY_TYPES = ['gateway.exclusive', 'gateway.parallel', 'gateway.inclusive', 'gateway.join'] as const;
-export const BUILTIN_NODE_TYPES = ['timer.sleep', 'approval', 'vars.set', 'subflow'] as const;
+export const BUILTIN_NODE_TYPES = ['timer.sleep', 'approval', 'vars.set', 'subflow', 'callback'] as const;
 export type GatewayType = (typeof GATEWAY_TYPES)[number];
 export type BuiltinNodeType = (typeof BUILTIN_NODE_TYPES)[number];
 
@@ -39,6 +39,32 @@ export interface NodeDefinition {
   retry?: RetrySpec;
   timeout?: TimeoutSpec;
   onFailure?: OnFailure;
+  /** Runs the node once per item of a list, `item` and `index` in scope of its `with`. */
+  foreach?: ForeachSpec;
+}
+
+/** Items a foreach node runs at most when it does not say (`maxItems`). */
+export const DEFAULT_FOREACH_MAX_ITEMS = 1000;
+/** The largest `maxItems` a definition may ask for. */
+export const FOREACH_MAX_ITEMS_CAP = 10_000;
+/** Items in flight at once when `concurrency` is absent. */
+export const DEFAULT_FOREACH_CONCURRENCY = 10;
+/** The largest `concurrency` a definition may ask for. */
+export const FOREACH_CONCURRENCY_CAP = 1000;
+
+/**
+ * A node-level loop: the node runs once per item of `items` (an expression giving a list),
+ * at most `concurrency` at once; its output is the list of item outputs, in input order.
+ *
+ * @example { items: '${inputs.hosts}', concurrency: 5, maxItems: 200 }
+ */
+export interface ForeachSpec {
+  /** `${expr}` giving a list. */
+  items: string;
+  /** Items in flight at once (default 10). */
+  concurrency?: number;
+  /** More items than this fail the node (default 1,000, at most 10,000). */
+  maxItems?: number;
 }
 
 export interface EdgeDefinition {

@@ -980,3 +980,55 @@ describe(validateDefinition.name, () => {
     });
   });
 });
+
+describe('foreach and callback nodes', () => {
+  it('accepts foreach on plugin and callback nodes, with item and index in their with', () => {
+    expectValid({
+      name: 'loop',
+      inputs: { hosts: { type: 'array' } },
+      nodes: [
+        http('each', 'https://${item}/deploy?n=${index}', {
+          foreach: { items: '${inputs.hosts}', concurrency: 5, maxItems: 200 },
+        }),
+        {
+          id: 'wait',
+          type: 'callback',
+          with: { deadline: '2h', message: 'host ${item}' },
+          foreach: { items: '${nodes.each.output}' },
+        },
+      ],
+      edges: [{ from: 'each', to: 'wait' }],
+    });
+  });
+
+  it('reports item and index outside a foreach, bad foreach fields and foreach on other built-ins, with paths', () => {
+    const problems = lines(
+      problemsOf({
+        name: 'bad',
+        nodes: [
+          http('a', 'https://${item}/'),
+          http('b', 'https://x/', { foreach: { items: 'inputs.hosts', concurrency: 0, maxItems: 10_001, extra: 1 } }),
+          { id: 'c', type: 'timer.sleep', with: { duration: '1s' }, foreach: { items: '${[1]}' } },
+          http('d', 'https://x/', { foreach: { items: '${nodes.e.output}' } }),
+          http('e', 'https://x/'),
+          { id: 'f', type: 'callback', with: { deadline: 'soon', other: 1 } },
+        ],
+        outputs: { x: '${index}' },
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'nodes[0].with.url: item is in scope only in the with of a node with foreach, in `item`',
+        'nodes[1].foreach.items: must be an expression giving a list, like "${inputs.hosts}"',
+        'nodes[1].foreach.concurrency: must be an integer from 1 to 1000',
+        'nodes[1].foreach.maxItems: must be an integer from 1 to 10000',
+        'nodes[1].foreach.extra: unknown key extra',
+        'nodes[2].foreach: timer.sleep cannot loop: foreach repeats plugin, subflow and callback nodes',
+        'nodes[3].foreach.items: nodes.e is not upstream of d: a node reads only nodes that run before it',
+        'nodes[5].with.deadline: must be a duration like 250ms, 30s, 5m or 1h30m',
+        'nodes[5].with.other: is not a known property',
+        'outputs.x: index is in scope only in the with of a node with foreach, in `index`',
+      ]),
+    );
+  });
+});

@@ -17,7 +17,15 @@ import { checkInputValue, INPUT_KEYWORDS, INPUT_NAME_PATTERN, INPUT_TYPES, input
 import { childPath, copyJsonValue } from './problems';
 import { SECRET_NAME_PATTERN, secretReferenceName } from './secret-references';
 import type { Problem } from './problems';
-import { BUILTIN_NODE_TYPES, GATEWAY_TYPES, ON_FAILURE_VALUES, isBuiltinNodeType, isGatewayType } from './types';
+import {
+  BUILTIN_NODE_TYPES,
+  FOREACH_CONCURRENCY_CAP,
+  FOREACH_MAX_ITEMS_CAP,
+  GATEWAY_TYPES,
+  ON_FAILURE_VALUES,
+  isBuiltinNodeType,
+  isGatewayType,
+} from './types';
 import type { Definition, InputDefinition, JsonObject, JsonValue } from './types';
 
 // Built-ins captured once: inside a vm context (Jest, the Temporal workflow sandbox) every read of a
@@ -36,7 +44,12 @@ export interface ValidationResult {
 
 const NODE_ID = new RegExp(NODE_ID_PATTERN);
 const TOP_LEVEL_KEYS = ['name', 'description', 'inputs', 'nodes', 'edges', 'outputs'];
-const NODE_KEYS = ['id', 'type', 'version', 'name', 'with', 'retry', 'timeout', 'onFailure'];
+const NODE_KEYS = ['id', 'type', 'version', 'name', 'with', 'retry', 'timeout', 'onFailure', 'foreach'];
+const FOREACH_KEYS = ['items', 'concurrency', 'maxItems'];
+/** Names in scope only inside the `with` of a node with `foreach`. */
+const LOOP_ROOTS = ['item', 'index'];
+/** Node types a `foreach` may repeat: plugins (any non-built-in), subflows and callbacks. */
+const FOREACH_BUILTINS = new Set(['subflow', 'callback']);
 const EDGE_KEYS = ['from', 'to', 'when', 'default'];
 const RETRY_KEYS = [
   'maximumAttempts',
@@ -87,6 +100,8 @@ interface NodeInfo {
   kind?: NodeKind;
   plugin?: PluginDescriptor;
   with?: JsonObject;
+  /** The `foreach.items` template, when the node loops. */
+  foreachItems?: string;
 }
 
 interface EdgeInfo {
@@ -99,7 +114,8 @@ interface EdgeInfo {
 }
 
 /** Where an expression sits, which decides the nodes it may read. */
-type ExpressionSite = { kind: 'node'; node: number } | { kind: 'edge'; source?: number } | { kind: 'outputs' };
+type ExpressionSite =
+  { kind: 'node'; node: number; loop?: boolean } | { kind: 'edge'; source?: number } | { kind: 'outputs' };
 
 interface UpstreamQuery {
   /** The node read through `nodes.<id>`. */
@@ -571,7 +587,34 @@ class DefinitionValidation {
     if (has(node, 'onFailure') && !ON_FAILURE_VALUES.includes(node.onFailure as never)) {
       this.problem(childPath(path, 'onFailure'), `must be one of: ${ON_FAILURE_VALUES.join(', ')}`);
     }
+    if (has(node, 'foreach')) this.checkForeach(node.foreach, info);
     return info;
+  }
+
+  private checkForeach(foreach: JsonValue, info: NodeInfo): void {
+    const path = childPath(info.path, 'foreach');
+    if (info.kind === 'gateway' || (info.kind === 'builtin' && !FOREACH_BUILTINS.has(info.type ?? ''))) {
+      this.problem(path, `${info.type} cannot loop: foreach repeats plugin, subflow and callback nodes`);
+      return;
+    }
+    if (!isObject(foreach)) {
+      this.problem(path, 'must be an object like { items: "${inputs.hosts}", concurrency: 5 }');
+      return;
+    }
+    this.unknownKeys(foreach, FOREACH_KEYS, path);
+    if (!has(foreach, 'items')) this.problem(childPath(path, 'items'), 'is required');
+    else if (typeof foreach.items !== 'string' || !foreach.items.includes('${')) {
+      this.problem(childPath(path, 'items'), 'must be an expression giving a list, like "${inputs.hosts}"');
+    } else info.foreachItems = foreach.items;
+    const integerIn = (key: string, max: number): void => {
+      if (!has(foreach, key)) return;
+      const value = foreach[key];
+      if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max)) {
+        this.problem(childPath(path, key), `must be an integer from 1 to ${max}`);
+      }
+    };
+    integerIn('concurrency', FOREACH_CONCURRENCY_CAP);
+    integerIn('maxItems', FOREACH_MAX_ITEMS_CAP);
   }
 
   private checkNodeId(node: JsonObject, info: NodeInfo): void {
@@ -990,7 +1033,15 @@ class DefinitionValidation {
 
   private checkExpressions(outputs: JsonValue | undefined): void {
     for (const node of this.nodes) {
-      if (node.with) this.checkTemplates(node.with, childPath(node.path, 'with'), { kind: 'node', node: node.index });
+      const loop = node.foreachItems !== undefined;
+      if (node.with)
+        this.checkTemplates(node.with, childPath(node.path, 'with'), { kind: 'node', node: node.index, loop });
+      if (loop) {
+        this.checkTemplate(node.foreachItems!, childPath(childPath(node.path, 'foreach'), 'items'), {
+          kind: 'node',
+          node: node.index,
+        });
+      }
     }
     for (const edge of this.edges) {
       if (edge.when !== undefined) this.checkCondition(edge);
@@ -1107,6 +1158,11 @@ class DefinitionValidation {
   private checkReferences(reference: ExpressionAnalysis, expression: string, path: string, site: ExpressionSite): void {
     for (const root of reference.roots) {
       if ((SCOPE_ROOTS as readonly string[]).includes(root) || CEL_IDENTIFIERS.has(root)) continue;
+      if (LOOP_ROOTS.includes(root)) {
+        if (site.kind === 'node' && site.loop) continue;
+        this.problem(path, `${root} is in scope only in the with of a node with foreach, in \`${expression}\``);
+        continue;
+      }
       this.problem(path, `unknown name ${root} in \`${expression}\`: expressions start from ${SCOPE_ROOTS.join(', ')}`);
     }
     for (const name of reference.inputs) {

@@ -9,6 +9,7 @@ import {
   cancelSignal,
   clearBreakpointUpdate,
   forceFailNodeUpdate,
+  nodeCallbackSignal,
   pauseAtNodeUpdate,
   rejectNodeUpdate,
   pauseSignal,
@@ -87,6 +88,7 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
   wf.setHandler(stateQuery, () => machine.snapshot());
   wf.setHandler(pauseSignal, (op) => machine.pause(op?.by ?? 'unknown', now()));
   wf.setHandler(resumeSignal, () => machine.resume());
+  wf.setHandler(nodeCallbackSignal, (info) => machine.recordCallback(info));
   wf.setHandler(cancelSignal, (op) => {
     cancelRequest ??= { by: op?.by ?? 'unknown', ...(op?.reason ? { reason: op.reason } : {}) };
   });
@@ -141,13 +143,13 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
       },
     );
 
-  const launch = ({ node, input: resolved, execution }: NodeLaunch): void => {
+  const launch = ({ node, input: resolved, execution, foreach }: NodeLaunch): void => {
     const scope = new wf.CancellationScope();
     scopes.set(node.id, scope);
     const done: Promise<void> = settle(
       node.id,
       execution,
-      scope.run(() => executeNode({ input, machine }, node, resolved, execution)),
+      scope.run(() => executeNode({ input, machine }, node, resolved, execution, foreach)),
     ).finally(() => {
       if (scopes.get(node.id) === scope) scopes.delete(node.id);
       inflight.delete(done);

@@ -16,15 +16,19 @@ import {
 import { parseDuration } from '../definition/duration';
 import { isGatewayType, type JsonValue, type NodeDefinition } from '../definition/types';
 import type { SecretSite } from '../definition/secret-references';
-import type {
-  ActivityPlan,
-  ApprovalSpec,
-  InterpreterInput,
-  NodeError,
-  PluginActivityInput,
-  PluginActivityResult,
+import {
+  AWAIT_CALLBACK_ACTIVITY,
+  type ActivityPlan,
+  type ApprovalSpec,
+  type AwaitCallbackInput,
+  type InterpreterInput,
+  type NodeError,
+  type PluginActivityInput,
+  type PluginActivityResult,
 } from '../contract';
-import type { RunMachine } from './run-machine';
+import { runForeach } from './foreach';
+import { NodeFailure, type NodeOutcome } from './node-failure';
+import type { NodeLaunch, RunMachine } from './run-machine';
 
 /** What an executor may use besides the node: the run's input and its state machine. */
 export interface ExecutionContext {
@@ -32,10 +36,7 @@ export interface ExecutionContext {
   machine: RunMachine;
 }
 
-export interface NodeOutcome {
-  output: JsonValue;
-  attempts: number;
-}
+export { NodeFailure, type NodeOutcome };
 
 type PluginActivity = (input: PluginActivityInput) => Promise<PluginActivityResult>;
 
@@ -44,16 +45,26 @@ export function activityIdFor(nodeId: string, execution: number): string {
   return execution === 1 ? nodeId : `${nodeId}#${execution}`;
 }
 
-/** Temporal's UI label for the node: its name, cut to the safe summary size. */
-function summaryFor(node: NodeDefinition): string {
+/**
+ * Temporal's UI label for the node: its name, cut to the safe summary size; a foreach
+ * instance (`deploy[3]`) adds its item index.
+ */
+export function summaryFor(node: NodeDefinition, instanceId = node.id): string {
+  const item = instanceId === node.id ? '' : ` [item ${instanceId.slice(node.id.length + 1, -1)}]`;
   const text = node.name ?? node.id;
-  return text.length > 190 ? `${text.slice(0, 187)}...` : text;
+  const room = 190 - item.length;
+  return `${text.length > room ? `${text.slice(0, room - 3)}...` : text}${item}`;
 }
 
-export function activityOptions(node: NodeDefinition, plan: ActivityPlan, execution: number): ActivityOptions {
+export function activityOptions(
+  node: NodeDefinition,
+  plan: ActivityPlan,
+  execution: number,
+  instanceId = node.id,
+): ActivityOptions {
   const options: ActivityOptions = {
-    activityId: activityIdFor(node.id, execution),
-    summary: summaryFor(node),
+    activityId: activityIdFor(instanceId, execution),
+    summary: summaryFor(node, instanceId),
     // Explicit: SDK 1.24 sends an unset cancellationType as TRY_CANCEL (proto 0), whatever its TSDoc says,
     // and a cancelled run must not end while its activities still run.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -72,17 +83,6 @@ export function activityOptions(node: NodeDefinition, plan: ActivityPlan, execut
     ...(retry.nonRetryableErrorTypes ? { nonRetryableErrorTypes: retry.nonRetryableErrorTypes } : {}),
   };
   return options;
-}
-
-/** A node failure that already knows how many activity attempts it took. */
-export class NodeFailure extends Error {
-  constructor(
-    readonly error: NodeError,
-    readonly attempts: number,
-  ) {
-    super(error.message);
-    this.name = 'NodeFailure';
-  }
 }
 
 const TIMEOUT_NAMES: Record<string, string> = {
@@ -127,11 +127,14 @@ async function runPluginNode(
   node: NodeDefinition,
   resolved: JsonValue,
   execution: number,
+  instanceId: string,
   secrets: SecretSite[],
 ): Promise<NodeOutcome> {
   const plan = input.plan.activities[node.id];
   if (!plan) throw ApplicationFailure.nonRetryable(`no activity plan for node ${node.id}`, 'InvalidPlan');
-  const activities = proxyActivities<Record<string, PluginActivity>>(activityOptions(node, plan, execution));
+  const activities = proxyActivities<Record<string, PluginActivity>>(
+    activityOptions(node, plan, execution, instanceId),
+  );
   try {
     const result = await activities[plan.type]({
       runId: input.run.id,
@@ -199,14 +202,92 @@ async function runApproval(ctx: ExecutionContext, node: NodeDefinition, resolved
   return { output: null, attempts: 1 };
 }
 
+/**
+ * Executes one instance of a node that may loop (`foreach`): the node itself (`instanceId` = its id)
+ * or one item (`deploy[3]`, activity id `deploy[3]`, `deploy[3]#2` on a re-execution). Subflow
+ * items plug in here.
+ */
+export function executeInstance(
+  ctx: ExecutionContext,
+  node: NodeDefinition,
+  resolved: JsonValue,
+  instanceId: string,
+  execution: number,
+): Promise<NodeOutcome> {
+  switch (node.type) {
+    case 'callback':
+      return runCallbackNode(ctx.input, node, resolved, instanceId, execution);
+    case 'subflow':
+      throw new NodeFailure({ type: 'UnsupportedNode', message: `${node.type} nodes are not supported yet` }, 1);
+    default:
+      return runPluginNode(ctx.input, node, resolved, execution, instanceId, ctx.machine.secretSitesOf(instanceId));
+  }
+}
+
+/** A callback node waits one hour for its call unless `with.deadline` says otherwise. */
+const DEFAULT_CALLBACK_DEADLINE_MS = 3_600_000;
+
+/**
+ * A callback node: one {@link AWAIT_CALLBACK_ACTIVITY} that completes asynchronously when the
+ * external system calls its signed URL (the activity signals the URL into the node state). Its
+ * timeout is the deadline; past it the node fails with CallbackDeadlineExceeded (onFailure applies).
+ */
+async function runCallbackNode(
+  input: InterpreterInput,
+  node: NodeDefinition,
+  resolved: JsonValue,
+  instanceId: string,
+  execution: number,
+): Promise<NodeOutcome> {
+  const spec = (resolved ?? {}) as { deadline?: string; message?: string };
+  const deadlineMs = parseDuration(spec.deadline) ?? DEFAULT_CALLBACK_DEADLINE_MS;
+  const activities = proxyActivities<Record<string, (input: AwaitCallbackInput) => Promise<PluginActivityResult>>>({
+    activityId: activityIdFor(instanceId, execution),
+    summary: summaryFor(node, instanceId),
+    startToCloseTimeout: deadlineMs,
+    retry: { maximumAttempts: 1 },
+    // Nothing heartbeats while the external system works: waiting for a cancellation to be confirmed would hang.
+    cancellationType: ActivityCancellationType.TRY_CANCEL,
+  });
+  try {
+    const result = await activities[AWAIT_CALLBACK_ACTIVITY]({
+      runId: input.run.id,
+      nodeId: instanceId,
+      expiresAt: new Date(Date.now() + deadlineMs).toISOString(),
+      ...(spec.message ? { message: spec.message } : {}),
+    });
+    return { output: result.output ?? null, attempts: 1 };
+  } catch (err) {
+    if (err instanceof ActivityFailure && !isCancellation(err)) {
+      if (err.cause instanceof TimeoutFailure) {
+        throw new NodeFailure(
+          {
+            type: 'CallbackDeadlineExceeded',
+            message: `no callback before the deadline (${spec.deadline ?? '1h'})`,
+          },
+          1,
+        );
+      }
+      throw describeActivityFailure(err, { type: AWAIT_CALLBACK_ACTIVITY, retry: { maximumAttempts: 1 } });
+    }
+    throw err;
+  }
+}
+
 /** Executes one node and returns its output; throws NodeFailure or a cancellation. */
 export async function executeNode(
   ctx: ExecutionContext,
   node: NodeDefinition,
   resolved: JsonValue,
   execution: number,
+  foreach?: NodeLaunch['foreach'],
 ): Promise<NodeOutcome> {
   if (isGatewayType(node.type)) return { output: null, attempts: 1 };
+  if (foreach) {
+    return runForeach(ctx, node, resolved as JsonValue[], execution, foreach, (instance, input) =>
+      executeInstance(ctx, node, input, instance, execution),
+    );
+  }
   switch (node.type) {
     case 'timer.sleep':
       return runTimer(node, resolved);
@@ -216,7 +297,9 @@ export async function executeNode(
       return runApproval(ctx, node, resolved);
     case 'subflow':
       throw new NodeFailure({ type: 'UnsupportedNode', message: `${node.type} nodes are not supported yet` }, 1);
+    case 'callback':
+      return runCallbackNode(ctx.input, node, resolved, node.id, execution);
     default:
-      return runPluginNode(ctx.input, node, resolved, execution, ctx.machine.secretSitesOf(node.id));
+      return runPluginNode(ctx.input, node, resolved, execution, node.id, ctx.machine.secretSitesOf(node.id));
   }
 }

@@ -5,12 +5,19 @@
  */
 import { evaluateCondition, ExpressionError, resolveTemplate, toCel } from '../definition/expressions';
 import type { SecretSite } from '../definition/secret-references';
-import { isGatewayType } from '../definition/types';
+import {
+  DEFAULT_FOREACH_CONCURRENCY,
+  DEFAULT_FOREACH_MAX_ITEMS,
+  FOREACH_MAX_ITEMS_CAP,
+  isGatewayType,
+} from '../definition/types';
 import type { JsonObject, JsonValue, NodeDefinition, OnFailure } from '../definition/types';
 import { DEFAULT_MAX_CONCURRENCY } from '../contract';
 import type {
   ApprovalSpec,
   BreakpointRequest,
+  ForeachProgress,
+  NodeCallbackInfo,
   DecisionRequest,
   ForceFailRequest,
   InterpreterInput,
@@ -44,11 +51,28 @@ export interface NodeLaunch {
   input: JsonValue;
   /** 1 for the first execution; operator retries count up. */
   execution: number;
+  /**
+   * Foreach nodes: `input` is the list of per-item inputs (`with` resolved with `item` and `index`);
+   * `reuse[i]`, when set, is the output item i produced in an earlier execution with the same input
+   * (a retry runs only the items that failed).
+   */
+  foreach?: { concurrency: number; reuse: Array<JsonValue | undefined> };
 }
 
 interface CelNode {
   status: NodeStatus;
   output: unknown;
+}
+
+/** A foreach node's `items` did not give a usable list. */
+export class ForeachError extends Error {
+  constructor(
+    readonly type: 'ForeachTooManyItems' | 'ForeachItemsNotAList',
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
 }
 
 /** A gateway found no edge to take. */
@@ -61,6 +85,7 @@ export class RoutingError extends Error {
 
 export function errorOf(err: unknown): NodeError {
   if (err instanceof ExpressionError) return { type: 'ExpressionError', message: err.message };
+  if (err instanceof ForeachError) return { type: err.type, message: err.message };
   if (err instanceof Error) return { type: err.name || 'Error', message: err.message };
   return { type: 'Error', message: String(err) };
 }
@@ -91,6 +116,8 @@ export class RunMachine {
   private readonly waiting = new Set<string>();
   private readonly breakpoints = new Set<string>();
   private readonly changed = new Set<string>();
+  /** Foreach nodes: the latest execution's per-item inputs and outputs (undefined: not succeeded). */
+  private readonly foreachResults = new Map<string, { inputs: string[]; outputs: Array<JsonValue | undefined> }>();
   /** Called whenever something reportable changes (the workflow batches reports per activation). */
   onChange: () => void = () => {};
 
@@ -235,18 +262,28 @@ export class RunMachine {
       delete state.endedAt;
       delete state.error;
       delete state.waitingFor;
+      delete state.callback;
+      delete state.itemCallbacks;
       this.setStatus(id, 'RUNNING');
       let input: JsonValue;
+      let foreach: NodeLaunch['foreach'];
       try {
         const overrides = this.overrides.get(id) ?? {};
         const raw = { ...(node.with ?? {}), ...overrides };
-        const sites: SecretSite[] = [];
-        input = isGatewayType(node.type) ? null : resolveTemplate(raw, this.scope, sites);
         // Only the template may reference secrets: a placeholder in an operator's retry `with` stays text.
-        this.secretSites.set(
-          id,
-          sites.filter((site) => !Object.prototype.hasOwnProperty.call(overrides, site.path[0])),
-        );
+        const templateSites = (sites: SecretSite[]): SecretSite[] =>
+          sites.filter((site) => !Object.prototype.hasOwnProperty.call(overrides, site.path[0]));
+        if (node.foreach) {
+          const items = this.resolveForeach(node, raw, (index, sites) =>
+            this.secretSites.set(`${id}[${index}]`, templateSites(sites)),
+          );
+          input = items.inputs;
+          foreach = items.launch;
+        } else {
+          const sites: SecretSite[] = [];
+          input = isGatewayType(node.type) ? null : resolveTemplate(raw, this.scope, sites);
+          this.secretSites.set(id, templateSites(sites));
+        }
       } catch (err) {
         this.failNode(id, errorOf(err), now);
         continue;
@@ -258,9 +295,69 @@ export class RunMachine {
         this.succeedNode(id, reused, 0, now);
         continue;
       }
-      return { node, input, execution: state.executions };
+      return { node, input, execution: state.executions, ...(foreach ? { foreach } : {}) };
     }
     return undefined;
+  }
+
+  /**
+   * A foreach node's items and per-item inputs (`item`, `index` in scope of `with`). Throws a
+   * {@link ForeachError} for a non-list or too many items, an ExpressionError for a broken `with`.
+   */
+  private resolveForeach(
+    node: NodeDefinition,
+    raw: JsonObject,
+    onSecretSites: (index: number, sites: SecretSite[]) => void,
+  ): { inputs: JsonValue[]; launch: NonNullable<NodeLaunch['foreach']> } {
+    const spec = node.foreach!;
+    const items = resolveTemplate(spec.items, this.scope);
+    if (!Array.isArray(items)) {
+      throw new ForeachError(
+        'ForeachItemsNotAList',
+        `foreach.items gave ${items === null ? 'null' : typeof items}, not a list`,
+      );
+    }
+    const maxItems = Math.min(spec.maxItems ?? DEFAULT_FOREACH_MAX_ITEMS, FOREACH_MAX_ITEMS_CAP);
+    if (items.length > maxItems) {
+      throw new ForeachError('ForeachTooManyItems', `${items.length} items, maxItems is ${maxItems}`);
+    }
+    const inputs = items.map((item, index) => {
+      const sites: SecretSite[] = [];
+      const resolved = resolveTemplate(raw, { ...this.scope, item: toCel(item), index: BigInt(index) }, sites);
+      onSecretSites(index, sites);
+      return resolved;
+    });
+    const previous = this.foreachResults.get(node.id);
+    const keys = inputs.map((input) => JSON.stringify(input));
+    const reuse = keys.map((key, index) =>
+      previous && previous.inputs[index] === key ? previous.outputs[index] : undefined,
+    );
+    this.foreachResults.set(node.id, { inputs: keys, outputs: [...reuse] });
+    return { inputs, launch: { concurrency: spec.concurrency ?? DEFAULT_FOREACH_CONCURRENCY, reuse } };
+  }
+
+  /** One item of a foreach node succeeded: kept, so a retry of the node does not run it again. */
+  foreachItemSucceeded(id: string, index: number, output: JsonValue): void {
+    const results = this.foreachResults.get(id);
+    if (results) results.outputs[index] = output;
+  }
+
+  /** A foreach node's progress changed. */
+  reportItems(id: string, items: ForeachProgress): void {
+    this.nodes[id].items = items;
+    this.changed.add(id);
+    this.onChange();
+  }
+
+  /** A callback activity made its URL known: shown in the node state while it waits. */
+  recordCallback(info: NodeCallbackInfo): void {
+    const id = info.nodeId.replace(/\[\d+\]$/, '');
+    const state = this.nodes[id];
+    if (!state || state.status !== 'RUNNING') return;
+    if (id === info.nodeId) state.callback = info;
+    else state.itemCallbacks = { ...state.itemCallbacks, [info.nodeId]: info };
+    this.changed.add(id);
+    this.onChange();
   }
 
   /** A node finished; routes its outgoing edges (a routing error fails the node instead). */
@@ -372,7 +469,7 @@ export class RunMachine {
     }
   }
 
-  /** Where the node's current input holds `${secrets.NAME}` placeholders for its activity to fill in. */
+  /** Where the input of a node (or a foreach item, `node[3]`) holds `${secrets.NAME}` placeholders for its activity to fill in. */
   secretSitesOf(nodeId: string): SecretSite[] {
     return this.secretSites.get(nodeId) ?? [];
   }

@@ -19,9 +19,12 @@ export function requestIdFor(req: IncomingMessage, res: ServerResponse): string 
   return id;
 }
 
-/** The request path without its query string (GET /graphql may carry variables there). */
-function pathOf(url: string | undefined): string | undefined {
-  return url?.split('?')[0];
+/**
+ * The request path without its query string (GET /graphql may carry variables there), and without
+ * the token of a callback URL (`/callbacks/<token>`: the token is a credential).
+ */
+export function pathOf(url: string | undefined): string | undefined {
+  return url?.split('?')[0].replace(/^\/callbacks\/[^/]+/, '/callbacks/[REDACTED]');
 }
 
 /**

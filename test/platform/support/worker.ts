@@ -1,6 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import type { InjectedSinks } from '@temporalio/worker';
 import { createCallbackActivities } from '../../../activities/callback-activities';
+import { createAwaitCallbackActivities } from '../../../activities/await-callback';
 import { createPluginActivities } from '../../../activities/plugin-activities';
 import type { PluginLogger } from '../../../plugins/sdk';
 import type { SecretsKey } from '../../../src/config/config';
@@ -42,6 +43,8 @@ export async function startTestWorker(options: {
   secretsKeys?: SecretsKey[];
   /** Where plugins' log lines go (Temporal's runtime logger when absent). */
   logger?: PluginLogger;
+  /** Hosts `switchyard.awaitCallback` (callback nodes) with this key and API base URL. */
+  callbacks?: { key: string | Buffer; baseUrl: string };
 }): Promise<TestWorker> {
   const env = await testTemporal();
   const test = createTestActivities();
@@ -66,6 +69,7 @@ export async function startTestWorker(options: {
         ...(options.logger ? { logger: options.logger } : {}),
       }),
       ...createCallbackActivities(),
+      ...(options.callbacks ? createAwaitCallbackActivities({ ...options.callbacks, client: env.client }) : {}),
     },
     sinks: recorder?.sinks ?? dropReports,
   });

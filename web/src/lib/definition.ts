@@ -11,7 +11,7 @@ export type OnFailure = 'fail' | 'skip' | 'manual';
 export const ON_FAILURE_VALUES: readonly OnFailure[] = ['fail', 'skip', 'manual'];
 
 export const GATEWAY_TYPES = ['gateway.exclusive', 'gateway.parallel', 'gateway.inclusive', 'gateway.join'] as const;
-export const BUILTIN_NODE_TYPES = ['timer.sleep', 'approval', 'vars.set', 'subflow'] as const;
+export const BUILTIN_NODE_TYPES = ['timer.sleep', 'approval', 'vars.set', 'subflow', 'callback'] as const;
 
 export function isGatewayType(type: string): boolean {
   return (GATEWAY_TYPES as readonly string[]).includes(type);
@@ -123,6 +123,16 @@ export const BUILTIN_INPUT_SCHEMAS: Record<string, JsonSchema> = {
     title: 'Subflow',
     description: 'Runs another template version as a child workflow.',
   },
+  callback: {
+    type: 'object',
+    title: 'Callback',
+    description: 'Waits until an external system calls the signed URL shown in the node state, or the deadline.',
+    properties: {
+      deadline: { ...DURATION_SCHEMA, title: 'Deadline (default 1h)' },
+      message: { type: 'string', title: 'Message', description: 'What the external system is asked to do.' },
+    },
+    additionalProperties: false,
+  },
 };
 
 /** What the palette and the canvas say about a node type that is not a plugin. */
@@ -141,6 +151,7 @@ export const NODE_TYPE_INFO: Record<string, { title: string; description: string
   approval: { title: 'Approval', description: 'Waits for a person to approve or reject.' },
   'vars.set': { title: 'Set variables', description: 'Each key becomes vars.<key> for later nodes.' },
   subflow: { title: 'Subflow', description: 'Runs another template version as a child workflow.' },
+  callback: { title: 'Callback', description: 'Waits until an external system calls its signed URL back.' },
 };
 
 /** A short symbol for a gateway: BPMN's marks. */
