@@ -14,6 +14,7 @@ import type { DestinationStream } from 'pino';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CodecModule } from './codec/codec.module';
 import { AccessGuard } from './common/auth/access.guard';
 import { AccessModule } from './common/auth/access.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -89,6 +90,7 @@ export class AppModule implements NestModule {
         TemporalModule,
         RunsModule,
         SchedulesModule,
+        CodecModule,
         HealthModule.forRoot(options.readinessChecks),
         WebModule,
         ...(options.imports ?? []),

@@ -6,10 +6,12 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import type { PayloadKeyring } from './config/payload-keys';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ProgressReport } from '../workflows/contract';
 import { createProgressSinks, type ProgressRecorder } from './runs/progress-recorder';
 import { createScheduledRunRegistrar, type ScheduledRunRegistrar } from './runs/scheduled-run-registrar';
+import { payloadDataConverter } from './temporal/payload-codec';
 import { createSwitchyardWorker, type WorkflowBundle } from './temporal/worker-host';
 
 export interface WorkerProcessOptions {
@@ -17,6 +19,8 @@ export interface WorkerProcessOptions {
   namespace: string;
   taskQueue: string;
   registry: PluginRegistry;
+  /** The keys of the payload codec: the same ring as the API's, or nothing can be read. */
+  payloadKeys: PayloadKeyring;
   /** Where progress goes; without one the database learns of runs only through the reconciler. */
   dataSource?: DataSource;
   /** Counts finished runs and node durations into this registry (the API's, when hosted by `start`). */
@@ -53,6 +57,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     registry: options.registry,
+    dataConverter: payloadDataConverter(options.payloadKeys),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
     ...(onProgress ? { onProgress } : {}),
   });

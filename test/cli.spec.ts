@@ -13,7 +13,8 @@ import { parseDefinitionText } from '../workflows/definition/parse';
 import type { Definition } from '../workflows/definition/types';
 import { validateDefinition } from '../workflows/definition/validate';
 import type { interpreter } from '../workflows';
-import { testTemporal, uniqueTaskQueue } from './support/temporal';
+import { TEST_PAYLOAD_KEYS, testPlatformClient } from './support/payload-keys';
+import { uniqueTaskQueue } from './support/temporal';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');
@@ -38,6 +39,7 @@ function cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
     ...process.env,
     TEMPORAL_ADDRESS: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS,
     SWITCHYARD_WORKFLOW_BUNDLE: process.env.SWITCHYARD_TEST_WORKFLOW_BUNDLE,
+    SWITCHYARD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
   };
   for (const name of ['TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'DATABASE_URL']) delete env[name];
   const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN, ...args], {
@@ -268,7 +270,7 @@ describe('switchyard run --json', () => {
   });
 
   it('waits for an operator on a manual failure and goes on once the node is retried with new inputs', async () => {
-    const { client } = await testTemporal();
+    const client = await testPlatformClient();
     let retried: Promise<unknown> | undefined;
     const result = await cli(['run', example('manual-failure.yaml'), '--input', 'break_deploy=true', '--json'], {
       onStderr: (_child, stderr) => {
@@ -340,7 +342,8 @@ describe('switchyard run', () => {
 
 describe('switchyard worker', () => {
   it('serves a task queue until SIGTERM, then drains and exits 0', async () => {
-    const { client } = await testTemporal();
+    // The worker encrypts with SWITCHYARD_PAYLOAD_KEYS: the client reads with the same keys.
+    const client = await testPlatformClient();
     const taskQueue = uniqueTaskQueue('cli-worker');
     const registry = createBuiltinRegistry();
     const text = readFileSync(join(EXAMPLES, 'parallel.yaml'), 'utf8');

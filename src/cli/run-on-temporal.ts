@@ -86,6 +86,7 @@ export async function runOnTemporal(ctx: CliContext, prepared: PreparedRun): Pro
       taskQueue,
       registry,
       workflowBundle,
+      dataConverter: session.dataConverter,
     });
     const state = await worker.runUntil(() =>
       execute(ctx, session, {

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import {
   bundleWorkflowCode,
   Worker,
@@ -28,10 +29,22 @@ export interface SwitchyardWorkerOptions {
    * Dropped when absent: the run's state is always available through `stateQuery`.
    */
   onProgress?: (report: ProgressReport) => void;
+  /**
+   * How payloads are encoded: the platform's is `payloadDataConverter(keyring)` (encrypted);
+   * the SDK's default (plaintext) when absent.
+   */
+  dataConverter?: DataConverter;
   /** Passed through to `Worker.create` (identity, concurrency limits, ...). */
   workerOptions?: Omit<
     WorkerOptions,
-    'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle' | 'workflowsPath' | 'sinks'
+    | 'connection'
+    | 'namespace'
+    | 'taskQueue'
+    | 'activities'
+    | 'workflowBundle'
+    | 'workflowsPath'
+    | 'sinks'
+    | 'dataConverter'
   >;
 }
 
@@ -91,6 +104,7 @@ export async function createSwitchyardWorker(options: SwitchyardWorkerOptions): 
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowBundle,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     activities: { ...createPluginActivities({ registry: options.registry }), ...createCallbackActivities() },
     sinks,
   });

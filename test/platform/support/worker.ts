@@ -9,6 +9,7 @@ import {
   type ProgressRecorderOptions,
 } from '../../../src/runs/progress-recorder';
 import type { ProgressSinks } from '../../../workflows/contract';
+import { testDataConverter } from '../../support/payload-keys';
 import { testTemporal, testWorkflowBundle } from '../../support/temporal';
 import { createTestActivities } from '../../support/test-activities';
 
@@ -44,6 +45,8 @@ export async function startTestWorker(options: {
     connection: env.nativeConnection,
     taskQueue: options.taskQueue,
     workflowBundle: testWorkflowBundle(),
+    // The API's client encrypts with the test keys (testConfig): the worker reads with the same ring.
+    dataConverter: testDataConverter(),
     activities: { ...test.activities, ...createPluginActivities({ registry: createBuiltinRegistry() }) },
     sinks: recorder?.sinks ?? dropReports,
   });
