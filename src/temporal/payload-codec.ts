@@ -84,6 +84,15 @@ function deserialize(bytes: Buffer): Payload {
   return { metadata, data: new Uint8Array(Buffer.from(parsed.d, 'base64')) };
 }
 
+/** `fn()` as a promise: what it throws becomes a rejection. */
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /**
  * The payload codec of every Temporal client and worker of the platform: AES-256-GCM with the
  * first key of the ring; metadata `encoding: binary/encrypted`, `encryption-key-id` and the owning
@@ -108,11 +117,12 @@ export class EncryptionCodec implements PayloadCodec {
 
   encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     const workflowId = context?.workflowId || undefined;
-    return Promise.resolve(payloads.map((payload) => this.encrypt(payload, workflowId)));
+    return settle(() => payloads.map((payload) => this.encrypt(payload, workflowId)));
   }
 
+  /** Rejects (never throws) with {@link UnknownPayloadKeyError} or {@link PayloadDecryptionError}. */
   decode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(payloads.map((payload) => this.decrypt(payload)));
+    return settle(() => payloads.map((payload) => this.decrypt(payload)));
   }
 
   /** Encrypts one payload for `workflowId` (none: only global admins may decode it remotely). */
