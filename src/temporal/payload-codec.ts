@@ -86,11 +86,7 @@ function deserialize(bytes: Buffer): Payload {
 
 /** `fn()` as a promise: what it throws becomes a rejection. */
 function settle<T>(fn: () => T): Promise<T> {
-  try {
-    return Promise.resolve(fn());
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return new Promise((resolve) => resolve(fn()));
 }
 
 /**
