@@ -134,6 +134,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     log(`  Admin UI     ${apiUrl}/`);
     log(`  GraphQL      ${apiUrl}/graphql`);
     log(`  Temporal     ${temporalAddress}${temporalUiUrl ? `   (Web UI ${temporalUiUrl})` : ''}`);
+    log(`  Codec        ${apiUrl}/codec   (payloads encrypted with key "${config.payloads.keyring.keys[0].id}")`);
     if (embedded.postgresDir) log(`  PostgreSQL   embedded, data in ${embedded.postgresDir}`);
     if (embedded.temporalDbFile) log(`  Temporal DB  ${embedded.temporalDbFile}`);
     return {
