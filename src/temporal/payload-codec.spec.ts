@@ -18,6 +18,7 @@ import {
   payloadWorkflowId,
   UnknownPayloadKeyError,
 } from './payload-codec';
+import { failureConverter } from './failure-converter';
 
 const k1 = generatePayloadKey('k1');
 const k2 = generatePayloadKey('k2');
@@ -125,5 +126,21 @@ describe(loadPayloadKeys.name, () => {
     const loaded = loadPayloadKeys(env, dir, { create: true })!;
     expect(loaded.source).toBe('env');
     expect(loaded.keys.map((key) => key.id)).toEqual(['k2', 'k1']);
+  });
+});
+
+describe('failureConverter', () => {
+  it('moves messages and stack traces into a payload the codec encrypts, except its own errors', () => {
+    const failure = failureConverter.errorToFailure(new Error(MARKER), defaultPayloadConverter);
+    expect(failure.message).toBe('Encoded failure');
+    expect(JSON.stringify(failure.message) + (failure.stackTrace ?? '')).not.toContain(MARKER);
+    expect(defaultPayloadConverter.fromPayload(failure.encodedAttributes!)).toMatchObject({ message: MARKER });
+    expect(failureConverter.failureToError(failure, defaultPayloadConverter).message).toBe(MARKER);
+
+    const codecError = failureConverter.errorToFailure(
+      new UnknownPayloadKeyError('k0', ['k1']),
+      defaultPayloadConverter,
+    );
+    expect(codecError.message).toMatch(/key "k0", which is not in the payload key ring/);
   });
 });

@@ -177,9 +177,15 @@ export class EncryptionCodec implements PayloadCodec {
 }
 
 /**
+ * Path of the platform's failure converter (failure messages and stack traces become payloads, so
+ * they are encrypted too). Workflow bundles must be built with it (`failureConverterPath`).
+ */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+/**
  * The data converter of every Temporal client and worker of the platform: the default payload
- * converter, then {@link EncryptionCodec}.
+ * converter, then {@link EncryptionCodec}; failures encoded as payloads.
  */
 export function payloadDataConverter(keyring: PayloadKeyring): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(keyring)] };
+  return { payloadCodecs: [new EncryptionCodec(keyring)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -9,6 +9,7 @@ import {
 import { createCallbackActivities, createPluginActivities } from '../../activities';
 import type { PluginRegistry } from '../../plugins/registry';
 import type { ProgressReport, ProgressSinks } from '../../workflows/contract';
+import { FAILURE_CONVERTER_PATH } from './payload-codec';
 
 /** The task queue every Switchyard worker serves unless told otherwise. */
 export const DEFAULT_TASK_QUEUE = 'switchyard';
@@ -57,6 +58,8 @@ let bundled: Promise<{ code: string }> | undefined;
 export function switchyardWorkflowBundle(): Promise<{ code: string }> {
   bundled ??= bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    // Failures raised in workflow code are encrypted like the activities' (see payloadDataConverter).
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: quietBundlerLogger,
   }).then(
     ({ code }) => ({ code }),
