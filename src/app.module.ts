@@ -15,6 +15,7 @@ import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CallbacksModule } from './callbacks/callbacks.module';
+import { CodecModule } from './codec/codec.module';
 import { AccessGuard } from './common/auth/access.guard';
 import { AccessModule } from './common/auth/access.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -93,6 +94,7 @@ export class AppModule implements NestModule {
         SchedulesModule,
         SecretsModule,
         CallbacksModule,
+        CodecModule,
         HealthModule.forRoot(options.readinessChecks),
         WebModule,
         ...(options.imports ?? []),

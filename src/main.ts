@@ -39,7 +39,9 @@ export async function bootstrapApi(
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.log(
-      `Switchyard API listening on port ${port} (GraphQL at /graphql); JWT secret from ${config.auth.jwtSecretSource}; secrets key from ${config.secrets?.source ?? 'nowhere (secrets unavailable)'}`,
+      `Switchyard API listening on port ${port} (GraphQL at /graphql); JWT secret from ${config.auth.jwtSecretSource}; ` +
+        `payload keys from ${config.payloads.keyring.source} (encrypting with "${config.payloads.keyring.keys[0]?.id}"); ` +
+        `secrets key from ${config.secrets?.source ?? 'nowhere (secrets unavailable)'}`,
       'Bootstrap',
     );
     return app;

@@ -7,10 +7,12 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { SecretResolver } from '../activities/secret-resolver';
+import type { PayloadKeyring } from './config/payload-keys';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ProgressReport } from '../workflows/contract';
 import { createProgressSinks, type ProgressRecorder } from './runs/progress-recorder';
 import { createScheduledRunRegistrar, type ScheduledRunRegistrar } from './runs/scheduled-run-registrar';
+import { payloadDataConverter } from './temporal/payload-codec';
 import { createSwitchyardWorker, type WorkflowBundle } from './temporal/worker-host';
 
 export interface WorkerProcessOptions {
@@ -18,6 +20,8 @@ export interface WorkerProcessOptions {
   namespace: string;
   taskQueue: string;
   registry: PluginRegistry;
+  /** The keys of the payload codec: the same ring as the API's, or nothing can be read. */
+  payloadKeys: PayloadKeyring;
   /** Where progress goes; without one the database learns of runs only through the reconciler. */
   dataSource?: DataSource;
   /** Where `${secrets.NAME}` values come from (the database's, decrypted, for the platform's worker). */
@@ -59,6 +63,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     taskQueue: options.taskQueue,
     registry: options.registry,
     ...(options.secrets ? { secrets: options.secrets } : {}),
+    dataConverter: payloadDataConverter(options.payloadKeys),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
     ...(onProgress ? { onProgress } : {}),
     ...(options.callbacks ? { callbacks: options.callbacks } : {}),

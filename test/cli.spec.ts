@@ -13,7 +13,8 @@ import { parseDefinitionText } from '../workflows/definition/parse';
 import type { Definition } from '../workflows/definition/types';
 import { validateDefinition } from '../workflows/definition/validate';
 import type { interpreter } from '../workflows';
-import { testTemporal, uniqueTaskQueue } from './support/temporal';
+import { TEST_PAYLOAD_KEYS, testPlatformClient } from './support/payload-keys';
+import { uniqueTaskQueue } from './support/temporal';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');
@@ -30,6 +31,8 @@ interface CliOptions {
   /** Called with the child and everything it wrote to stderr so far, on every stderr chunk. */
   onStderr?: (child: ChildProcess, stderr: string) => void;
   timeoutMs?: number;
+  /** Variables to set (a value `undefined` removes the variable). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs `switchyard <args>` from the TypeScript sources, on the test dev server, with the prebuilt workflow bundle. */
@@ -38,8 +41,11 @@ function cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
     ...process.env,
     TEMPORAL_ADDRESS: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS,
     SWITCHYARD_WORKFLOW_BUNDLE: process.env.SWITCHYARD_TEST_WORKFLOW_BUNDLE,
+    SWITCHYARD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    ...options.env,
   };
   for (const name of ['TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'DATABASE_URL']) delete env[name];
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN, ...args], {
     cwd: ROOT,
     env,
@@ -268,7 +274,7 @@ describe('switchyard run --json', () => {
   });
 
   it('waits for an operator on a manual failure and goes on once the node is retried with new inputs', async () => {
-    const { client } = await testTemporal();
+    const client = await testPlatformClient();
     let retried: Promise<unknown> | undefined;
     const result = await cli(['run', example('manual-failure.yaml'), '--input', 'break_deploy=true', '--json'], {
       onStderr: (_child, stderr) => {
@@ -339,8 +345,19 @@ describe('switchyard run', () => {
 });
 
 describe('switchyard worker', () => {
+  it('refuses to start without the platform’s payload keys (it would write payloads nobody reads)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-worker-keys-'));
+    const result = await cli(['worker'], { env: { SWITCHYARD_PAYLOAD_KEYS: undefined, SWITCHYARD_DATA_DIR: dataDir } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `SWITCHYARD_PAYLOAD_KEYS is unset and ${join(dataDir, 'payload-keys')} does not exist`,
+    );
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
   it('serves a task queue until SIGTERM, then drains and exits 0', async () => {
-    const { client } = await testTemporal();
+    // The worker encrypts with SWITCHYARD_PAYLOAD_KEYS: the client reads with the same keys.
+    const client = await testPlatformClient();
     const taskQueue = uniqueTaskQueue('cli-worker');
     const registry = createBuiltinRegistry();
     const text = readFileSync(join(EXAMPLES, 'parallel.yaml'), 'utf8');

@@ -37,6 +37,8 @@ describe('docker-compose.yml', () => {
         TEMPORAL_ADDRESS: 'temporal:7233',
         TEMPORAL_TASK_QUEUE: 'switchyard',
         DATABASE_URL: expect.stringContaining('@postgresql:5432/switchyard'),
+        // One payload key ring for the API and every worker, or they cannot read each other's payloads.
+        SWITCHYARD_PAYLOAD_KEYS: '${SWITCHYARD_PAYLOAD_KEYS:?set SWITCHYARD_PAYLOAD_KEYS}',
       });
     }
   });

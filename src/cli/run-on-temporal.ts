@@ -88,6 +88,7 @@ export async function runOnTemporal(ctx: CliContext, prepared: PreparedRun): Pro
       registry,
       workflowBundle,
       secrets: environmentSecretResolver(io.env),
+      dataConverter: session.dataConverter,
     });
     const state = await worker.runUntil(() =>
       execute(ctx, session, {

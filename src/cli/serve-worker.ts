@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { environmentSecretResolver } from '../../activities/secret-resolver';
-import { parseConfig, readOrCreateSecretsKeys, SECRETS_KEYS_FILE, type SecretsKey } from '../config/config';
+import {
+  dataDirFrom,
+  parseConfig,
+  readOrCreateSecretsKeys,
+  SECRETS_KEYS_FILE,
+  type SecretsKey,
+} from '../config/config';
+import { loadPayloadKeys, PAYLOAD_KEYS_FILE, PAYLOAD_KEYS_VARIABLE } from '../config/payload-keys';
 import type * as DataSourceModule from '../database/data-source';
 import { callbackKeyOf } from '../config/config';
 import { configuredPlugins } from '../plugins-catalog/configured-plugins';
@@ -77,6 +84,16 @@ export async function serveWorker(ctx: CliContext, options: { taskQueue?: string
 
   let dataSource: DataSource | undefined;
   try {
+    // The platform's keys, never new ones: a worker with keys of its own would write payloads nobody else reads.
+    const dataDir = dataDirFrom(io.env);
+    const payloadKeys = loadPayloadKeys(io.env, dataDir, { create: false });
+    if (!payloadKeys) {
+      log(
+        `error: ${PAYLOAD_KEYS_VARIABLE} is unset and ${join(dataDir, PAYLOAD_KEYS_FILE)} does not exist: ` +
+          `give this worker the payload keys of the platform (the API's ${PAYLOAD_KEYS_VARIABLE})`,
+      );
+      return EXIT.INVALID;
+    }
     const databaseUrl = io.env.DATABASE_URL?.trim();
     if (databaseUrl) {
       // TypeORM and the entities load only for workers that record progress.
@@ -92,6 +109,7 @@ export async function serveWorker(ctx: CliContext, options: { taskQueue?: string
       namespace,
       taskQueue,
       registry: (await configuredPlugins(io.env, log)).registry,
+      payloadKeys,
       dataSource,
       secrets: dataSource
         ? databaseSecretResolver(dataSource, workerSecretsKeys(io.env))

@@ -1,6 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
+import { dataDirFrom } from '../config/config';
+import { ephemeralPayloadKeyring, loadPayloadKeys, type PayloadKeyring } from '../config/payload-keys';
 import { type DevServer, startDevServer } from '../temporal/dev-server';
+import { payloadDataConverter } from '../temporal/payload-codec';
 
 /** What a command needs to talk to Temporal, wherever it runs. */
 export interface TemporalSession {
@@ -8,6 +12,8 @@ export interface TemporalSession {
   namespace: string;
   /** The dev server this session started (when TEMPORAL_ADDRESS is unset), stopped by `close`. */
   devServer?: DevServer;
+  /** Encodes every payload (shared by the session's client and the workers it hosts). */
+  dataConverter: DataConverter;
   client: Client;
   /** For workers. */
   nativeConnection: NativeConnection;
@@ -50,16 +56,31 @@ export async function openTemporalSession(options: {
   };
   if (devServer) closers.push(() => devServer.stop());
   try {
+    const dataConverter = payloadDataConverter(sessionPayloadKeys(env, devServer !== undefined, log));
     const connection = await Connection.connect({ address, connectTimeout: '10s' });
     closers.push(() => connection.close());
     const nativeConnection = await NativeConnection.connect({ address });
     closers.push(() => nativeConnection.close());
-    return { address, namespace, devServer, client: new Client({ connection, namespace }), nativeConnection, close };
+    const client = new Client({ connection, namespace, dataConverter });
+    return { address, namespace, devServer, dataConverter, client, nativeConnection, close };
   } catch (err) {
     await close();
     const reason = err instanceof Error ? err.message : String(err);
     throw new TemporalUnavailableError(`Cannot reach Temporal at ${address}: ${reason}`);
   }
+}
+
+/**
+ * The payload keys of a CLI session: SWITCHYARD_PAYLOAD_KEYS, else (on a server that outlives the
+ * command) the platform's `<SWITCHYARD_DATA_DIR>/payload-keys` when it exists, else a key that
+ * lives as long as the process: the embedded server's history goes away with it anyway.
+ */
+function sessionPayloadKeys(env: NodeJS.ProcessEnv, embedded: boolean, log: (line: string) => void): PayloadKeyring {
+  if (embedded && !env.SWITCHYARD_PAYLOAD_KEYS?.trim()) return ephemeralPayloadKeyring();
+  const keys = loadPayloadKeys(env, dataDirFrom(env), { create: false });
+  if (keys) return keys;
+  log('SWITCHYARD_PAYLOAD_KEYS is unset: payloads are encrypted with a key of this process only');
+  return ephemeralPayloadKeyring();
 }
 
 /** Temporal could not be reached or started: the CLI exits with `EXIT.UNAVAILABLE`. */

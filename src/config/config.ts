@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { loadPayloadKeys, PAYLOAD_KEYS_VARIABLE, parsePayloadKeys, type PayloadKeyring } from './payload-keys';
 
 /** Log levels pino understands, lowest to highest plus `silent`. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -81,6 +82,19 @@ export interface SwitchyardConfig {
   };
   /** `SWITCHYARD_DATA_DIR`, default `~/.switchyard`: generated secrets, embedded databases. */
   dataDir: string;
+  /** The codec every Temporal payload passes through, and its endpoint for the Temporal UI. */
+  payloads: {
+    /**
+     * AES-256-GCM keys (`SWITCHYARD_PAYLOAD_KEYS=k2:<base64>,k1:<base64>`: the first encrypts, all
+     * decrypt). When unset, one key is generated once and kept in `<dataDir>/payload-keys` (mode 0600).
+     */
+    keyring: PayloadKeyring;
+    /**
+     * `SWITCHYARD_CODEC_CORS_ORIGINS` (comma-separated): browser origins allowed to call `/codec`
+     * with credentials. Default: the Temporal Web UI's origin (and its localhost/127.0.0.1 twin).
+     */
+    corsOrigins?: string[];
+  };
   graphql: {
     /** `GRAPHQL_INTROSPECTION` (true/false); default true unless `NODE_ENV=production`. */
     introspection: boolean;
@@ -128,14 +142,23 @@ function shown(value: string): string {
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
 }
 
+/** `SWITCHYARD_DATA_DIR` (`~/` expanded, made absolute), default `~/.switchyard`. */
+export function dataDirFrom(env: Env): string {
+  const rawDataDir = nonEmpty(env, 'SWITCHYARD_DATA_DIR');
+  if (rawDataDir === undefined) return join(homedir(), '.switchyard');
+  const expanded = rawDataDir.startsWith('~/') ? join(homedir(), rawDataDir.slice(2)) : rawDataDir;
+  return isAbsolute(expanded) ? expanded : resolve(expanded);
+}
+
 /**
  * Parses and validates the environment WITHOUT touching the file system: the JWT secret is left
  * undefined when `JWT_SECRET` is unset. Most callers want {@link loadConfig}.
  *
  * @throws {ConfigError} listing every invalid variable.
  */
-export function parseConfig(env: Env = process.env): Omit<SwitchyardConfig, 'auth'> & {
+export function parseConfig(env: Env = process.env): Omit<SwitchyardConfig, 'auth' | 'payloads'> & {
   auth: Omit<SwitchyardConfig['auth'], 'jwtSecret' | 'jwtSecretSource'> & { jwtSecret?: string };
+  payloads: Omit<SwitchyardConfig['payloads'], 'keyring'> & { keyring?: PayloadKeyring };
 } {
   const problems: ConfigProblem[] = [];
   const problem = (variable: string, message: string) => problems.push({ variable, message });
@@ -221,12 +244,7 @@ export function parseConfig(env: Env = process.env): Omit<SwitchyardConfig, 'aut
     problem('SWITCHYARD_ADMIN_PASSWORD', 'must be at least 8 characters (or unset to generate one)');
   }
 
-  const rawDataDir = nonEmpty(env, 'SWITCHYARD_DATA_DIR');
-  let dataDir = join(homedir(), '.switchyard');
-  if (rawDataDir !== undefined) {
-    const expanded = rawDataDir.startsWith('~/') ? join(homedir(), rawDataDir.slice(2)) : rawDataDir;
-    dataDir = isAbsolute(expanded) ? expanded : resolve(expanded);
-  }
+  const dataDir = dataDirFrom(env);
 
   let introspection = env.NODE_ENV !== 'production';
   const rawIntrospection = nonEmpty(env, 'GRAPHQL_INTROSPECTION');
@@ -254,6 +272,34 @@ export function parseConfig(env: Env = process.env): Omit<SwitchyardConfig, 'aut
       problem('SWITCHYARD_SECRETS_KEYS', (error as Error).message);
     }
   }
+  let keyring: PayloadKeyring | undefined;
+  const rawPayloadKeys = nonEmpty(env, PAYLOAD_KEYS_VARIABLE);
+  if (rawPayloadKeys !== undefined) {
+    try {
+      keyring = parsePayloadKeys(rawPayloadKeys, 'env');
+    } catch (error) {
+      problem(PAYLOAD_KEYS_VARIABLE, (error as Error).message);
+    }
+  }
+  let corsOrigins: string[] | undefined;
+  const rawCorsOrigins = nonEmpty(env, 'SWITCHYARD_CODEC_CORS_ORIGINS');
+  if (rawCorsOrigins !== undefined) {
+    corsOrigins = [];
+    for (const raw of rawCorsOrigins
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)) {
+      let origin: string | undefined;
+      try {
+        const url = new URL(raw);
+        if (url.protocol === 'http:' || url.protocol === 'https:') origin = url.origin;
+      } catch {
+        origin = undefined;
+      }
+      if (origin) corsOrigins.push(origin);
+      else problem('SWITCHYARD_CODEC_CORS_ORIGINS', `must list http(s) origins, got ${shown(raw)}`);
+    }
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -265,6 +311,7 @@ export function parseConfig(env: Env = process.env): Omit<SwitchyardConfig, 'aut
     ...(reconcileIntervalSeconds ? { runs: { reconcileIntervalSeconds } } : {}),
     auth: { jwtSecret, jwtExpiresInSeconds, adminPassword },
     dataDir,
+    payloads: { ...(keyring ? { keyring } : {}), ...(corsOrigins ? { corsOrigins } : {}) },
     graphql: { introspection },
     logLevel,
     ...(secretsKeys ? { secrets: { keys: secretsKeys, source: 'env' as const } } : {}),
@@ -365,11 +412,26 @@ export function readOrCreateJwtSecret(dataDir: string): { secret: string; create
  */
 export function loadConfig(env: Env = process.env): SwitchyardConfig {
   const parsed = parseConfig(env);
+  const payloads = { ...parsed.payloads, keyring: payloadKeyring(parsed.payloads.keyring, parsed.dataDir) };
   if (parsed.auth.jwtSecret !== undefined) {
-    return { ...parsed, auth: { ...parsed.auth, jwtSecret: parsed.auth.jwtSecret, jwtSecretSource: 'env' } };
+    return { ...parsed, payloads, auth: { ...parsed.auth, jwtSecret: parsed.auth.jwtSecret, jwtSecretSource: 'env' } };
   }
   const { secret, created } = readOrCreateJwtSecret(parsed.dataDir);
-  return { ...parsed, auth: { ...parsed.auth, jwtSecret: secret, jwtSecretSource: created ? 'generated' : 'file' } };
+  return {
+    ...parsed,
+    payloads,
+    auth: { ...parsed.auth, jwtSecret: secret, jwtSecretSource: created ? 'generated' : 'file' },
+  };
+}
+
+/** The configured key ring, else the one of `<dataDir>/payload-keys` (generated there on first start). */
+function payloadKeyring(configured: PayloadKeyring | undefined, dataDir: string): PayloadKeyring {
+  if (configured) return configured;
+  try {
+    return loadPayloadKeys({}, dataDir, { create: true })!;
+  } catch (error) {
+    throw new ConfigError([{ variable: PAYLOAD_KEYS_VARIABLE, message: `unset, and ${(error as Error).message}` }]);
+  }
 }
 
 /**

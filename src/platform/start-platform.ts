@@ -49,6 +49,15 @@ async function portOrFree(preferred: number | undefined): Promise<number | undef
   });
 }
 
+/**
+ * Where the embedded Web UI finds the codec endpoint: the API's public URL, else localhost on the
+ * configured port (unknown, so none, when the port is picked at start).
+ */
+function codecEndpointFor(config: SwitchyardConfig): { uiCodecEndpoint?: string } {
+  const base = config.publicUrl ?? (config.port ? `http://localhost:${config.port}` : undefined);
+  return base ? { uiCodecEndpoint: `${base}/codec` } : {};
+}
+
 export async function startPlatform(options: StartOptions = {}): Promise<RunningPlatform> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const config: SwitchyardConfig = ensureSecretsKeys(loadConfig(options.env ?? process.env));
@@ -81,13 +90,15 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       const dev = await startDevServer({
         port: await portOrFree(options.temporalPort ?? 7233),
         uiPort: await portOrFree(options.temporalUiPort ?? 8233),
+        ...codecEndpointFor(config),
         dbFile: embedded.temporalDbFile,
         namespace: config.temporal.namespace,
         log,
       });
       stops.unshift(() => dev.stop());
       temporalAddress = dev.address;
-      temporalUiUrl ??= dev.uiUrl;
+      // localhost, as the API's URL: the UI and the codec endpoint must be the same site for its cookie.
+      temporalUiUrl ??= dev.uiUrl?.replace('127.0.0.1', 'localhost');
     }
 
     const full = {
@@ -110,6 +121,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
         registry: plugins.registry,
+        payloadKeys: config.payloads.keyring,
         dataSource: app.get(DataSource),
         secrets: databaseSecretResolver(app.get(DataSource), config.secrets?.keys ?? []),
         metricsRegistry: app.get(MetricsService).registry,
@@ -125,6 +137,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     log(`  Admin UI     ${apiUrl}/`);
     log(`  GraphQL      ${apiUrl}/graphql`);
     log(`  Temporal     ${temporalAddress}${temporalUiUrl ? `   (Web UI ${temporalUiUrl})` : ''}`);
+    log(`  Codec        ${apiUrl}/codec   (payloads encrypted with key "${config.payloads.keyring.keys[0].id}")`);
     if (embedded.postgresDir) log(`  PostgreSQL   embedded, data in ${embedded.postgresDir}`);
     if (embedded.temporalDbFile) log(`  Temporal DB  ${embedded.temporalDbFile}`);
     return {

@@ -17,7 +17,8 @@ function canConnect(port: number): Promise<boolean> {
 describe(startDevServer.name, () => {
   it('starts a dev server with the search attributes registered, serves the UI, and stops it', async () => {
     const lines: string[] = [];
-    const server = await startDevServer({ log: (line) => lines.push(line) });
+    const uiCodecEndpoint = 'http://localhost:3999/codec';
+    const server = await startDevServer({ log: (line) => lines.push(line), uiCodecEndpoint });
     const port = Number(server.address.split(':')[1]);
     try {
       expect(server.address).toMatch(/^127\.0\.0\.1:\d+$/);
@@ -31,6 +32,11 @@ describe(startDevServer.name, () => {
       expect(server.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const ui = await fetch(server.uiUrl!);
       expect(ui.status).toBe(200);
+      // The Web UI decodes payloads through the platform's codec endpoint.
+      const settings = (await (await fetch(`${server.uiUrl}/api/v1/settings`)).json()) as {
+        Codec?: { Endpoint?: string };
+      };
+      expect(settings.Codec?.Endpoint).toBe(uiCodecEndpoint);
       expect(lines.some((line) => line.includes('ready'))).toBe(true);
     } finally {
       await server.stop();

@@ -15,6 +15,11 @@ export interface DevServerOptions {
   headless?: boolean;
   /** SQLite file that keeps history across restarts; in memory when absent. */
   dbFile?: string;
+  /**
+   * The remote codec the Web UI decodes payloads with (`--ui-codec-endpoint`), e.g. the API's
+   * `http://localhost:3000/codec`. Ignored when `headless`.
+   */
+  uiCodecEndpoint?: string;
   /** Namespace to create besides `default`, and the one checked for readiness. */
   namespace?: string;
   /** Progress lines (building the CLI, the server's own output); nothing when absent. */
@@ -85,6 +90,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
   if (uiPort !== undefined) args.push('--ui-port', String(uiPort));
   if (options.headless) args.push('--headless');
+  else if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   args.push('--namespace', namespace, '--log-level', 'error', ...searchAttributeArgs());
 

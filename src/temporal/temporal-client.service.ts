@@ -8,6 +8,7 @@ import { SWITCHYARD_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes'
 import { InjectConfig } from '../config/config.module';
 import type { SwitchyardConfig } from '../config/config';
 import { ReadinessService } from '../health/readiness.service';
+import { payloadDataConverter } from './payload-codec';
 
 /** Where the Temporal Web UI of the dev server listens by default (frontend port + 1000). */
 export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
@@ -61,6 +62,7 @@ export class TemporalNotConfiguredError extends Error {
 @Injectable()
 export class TemporalClientService implements OnModuleInit, OnApplicationShutdown {
   readonly settings: TemporalSettings;
+  private readonly keyring: SwitchyardConfig['payloads']['keyring'];
   private connection?: Connection;
   private temporalClient?: Client;
   private searchAttributeCheck?: { at: number; result: Promise<boolean> };
@@ -72,6 +74,7 @@ export class TemporalClientService implements OnModuleInit, OnApplicationShutdow
     @InjectPinoLogger(TemporalClientService.name) private readonly logger: PinoLogger,
   ) {
     this.settings = temporalSettings(config);
+    this.keyring = config.payloads.keyring;
   }
 
   get namespace(): string {
@@ -97,7 +100,12 @@ export class TemporalClientService implements OnModuleInit, OnApplicationShutdow
     if (this.settings.address) {
       // Lazy: the API starts (and /readyz reports) even while Temporal is still coming up.
       this.connection = Connection.lazy({ address: this.settings.address });
-      this.temporalClient = new Client({ connection: this.connection, namespace: this.settings.namespace });
+      // Every payload (run inputs, signals, updates, schedule actions, summaries) is encrypted.
+      this.temporalClient = new Client({
+        connection: this.connection,
+        namespace: this.settings.namespace,
+        dataConverter: payloadDataConverter(this.keyring),
+      });
       void this.searchAttributesAvailable();
       this.readiness.register({ name: 'temporal', check: () => this.check() });
     } else {

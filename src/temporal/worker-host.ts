@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import {
   bundleWorkflowCode,
   Worker,
@@ -10,6 +11,7 @@ import { createCallbackActivities, createPluginActivities, type SecretResolver }
 import { createAwaitCallbackActivities } from '../../activities/await-callback';
 import type { PluginRegistry } from '../../plugins/registry';
 import type { ProgressReport, ProgressSinks } from '../../workflows/contract';
+import { FAILURE_CONVERTER_PATH } from './payload-codec';
 
 /** The task queue every Switchyard worker serves unless told otherwise. */
 export const DEFAULT_TASK_QUEUE = 'switchyard';
@@ -37,10 +39,22 @@ export interface SwitchyardWorkerOptions {
    * Without it, callback nodes fail at once with CallbacksNotConfigured.
    */
   callbacks?: { key: string | Buffer; baseUrl: string };
+  /**
+   * How payloads are encoded: the platform's is `payloadDataConverter(keyring)` (encrypted);
+   * the SDK's default (plaintext) when absent.
+   */
+  dataConverter?: DataConverter;
   /** Passed through to `Worker.create` (identity, concurrency limits, ...). */
   workerOptions?: Omit<
     WorkerOptions,
-    'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle' | 'workflowsPath' | 'sinks'
+    | 'connection'
+    | 'namespace'
+    | 'taskQueue'
+    | 'activities'
+    | 'workflowBundle'
+    | 'workflowsPath'
+    | 'sinks'
+    | 'dataConverter'
   >;
 }
 
@@ -53,6 +67,8 @@ let bundled: Promise<{ code: string }> | undefined;
 export function switchyardWorkflowBundle(): Promise<{ code: string }> {
   bundled ??= bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    // Failures raised in workflow code are encrypted like the activities' (see payloadDataConverter).
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: quietBundlerLogger,
   }).then(
     ({ code }) => ({ code }),
@@ -93,7 +109,11 @@ export async function createSwitchyardWorker(options: SwitchyardWorkerOptions): 
   const onProgress = options.onProgress ?? (() => {});
   const callbacks = options.callbacks && {
     ...options.callbacks,
-    client: new Client({ connection: options.connection, namespace: options.namespace ?? 'default' }),
+    client: new Client({
+      connection: options.connection,
+      namespace: options.namespace ?? 'default',
+      ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    }),
   };
   const sinks: InjectedSinks<ProgressSinks> = {
     progress: { report: { fn: (_info, report) => onProgress(report), callDuringReplay: false } },
@@ -104,6 +124,7 @@ export async function createSwitchyardWorker(options: SwitchyardWorkerOptions): 
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowBundle,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     activities: {
       ...createPluginActivities({
         registry: options.registry,

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { ConfigError, JWT_SECRET_FILE, loadConfig, parseConfig } from '../../src/config/config';
 
 const ROOT = resolve(__dirname, '../..');
+const KEY_1 = Buffer.alloc(32, 1).toString('base64');
+const KEY_2 = Buffer.alloc(32, 2).toString('base64');
 
 describe('configuration', () => {
   it('has defaults for everything optional', () => {
@@ -18,6 +20,12 @@ describe('configuration', () => {
       dataDir,
       graphql: { introspection: true },
       logLevel: 'info',
+      payloads: { keyring: { source: 'generated' } },
+    });
+    expect(config.payloads.keyring.keys).toHaveLength(1);
+    expect(loadConfig({ SWITCHYARD_DATA_DIR: dataDir }).payloads.keyring).toEqual({
+      keys: config.payloads.keyring.keys,
+      source: 'file',
     });
     expect(parseConfig({}).dataDir).toBe(join(homedir(), '.switchyard'));
     expect(parseConfig({ NODE_ENV: 'production' }).graphql.introspection).toBe(false);
@@ -36,6 +44,8 @@ describe('configuration', () => {
       SWITCHYARD_DATA_DIR: '/var/lib/switchyard',
       GRAPHQL_INTROSPECTION: 'false',
       LOG_LEVEL: 'DEBUG',
+      SWITCHYARD_PAYLOAD_KEYS: `k2:${KEY_2},k1:${KEY_1}`,
+      SWITCHYARD_CODEC_CORS_ORIGINS: 'https://temporal.example.com/, http://localhost:8080',
     });
     expect(config).toEqual({
       port: 8080,
@@ -48,6 +58,16 @@ describe('configuration', () => {
         adminPassword: 'let-me-in-please',
       },
       dataDir: '/var/lib/switchyard',
+      payloads: {
+        keyring: {
+          keys: [
+            { id: 'k2', key: Buffer.from(KEY_2, 'base64') },
+            { id: 'k1', key: Buffer.from(KEY_1, 'base64') },
+          ],
+          source: 'env',
+        },
+        corsOrigins: ['https://temporal.example.com', 'http://localhost:8080'],
+      },
       graphql: { introspection: false },
       logLevel: 'debug',
     });
@@ -65,6 +85,8 @@ describe('configuration', () => {
         SWITCHYARD_ADMIN_PASSWORD: 'tiny',
         GRAPHQL_INTROSPECTION: 'maybe',
         LOG_LEVEL: 'loud',
+        SWITCHYARD_PAYLOAD_KEYS: `k1:${KEY_1.slice(0, 20)}`,
+        SWITCHYARD_CODEC_CORS_ORIGINS: 'ftp://ui.example.com',
       });
     } catch (caught) {
       error = caught;
@@ -80,12 +102,15 @@ describe('configuration', () => {
       'SWITCHYARD_ADMIN_PASSWORD',
       'GRAPHQL_INTROSPECTION',
       'LOG_LEVEL',
+      'SWITCHYARD_PAYLOAD_KEYS',
+      'SWITCHYARD_CODEC_CORS_ORIGINS',
     ]);
+    expect(message).toContain('SWITCHYARD_PAYLOAD_KEYS: key "k1" must be 32 bytes, base64-encoded');
     expect(message).toMatch(
-      /^Invalid configuration \(8 problems\):\n {2}PORT: must be an integer from 0 to 65535, got "eighty"\n/,
+      /^Invalid configuration \(10 problems\):\n {2}PORT: must be an integer from 0 to 65535, got "eighty"\n/,
     );
     expect(message).toContain('LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent, got "loud"');
-    for (const secret of ['hunter2', 'short-secret', 'tiny']) expect(message).not.toContain(secret);
+    for (const secret of ['hunter2', 'short-secret', 'tiny', KEY_1.slice(0, 20)]) expect(message).not.toContain(secret);
   });
 
   it('generates the JWT secret once, in <data dir>/jwt-secret with mode 0600, and reuses it', () => {

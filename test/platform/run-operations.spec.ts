@@ -7,7 +7,9 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { InterpreterInput } from '../../workflows/contract';
 import { MetricsService } from '../../src/common/metrics/metrics.service';
 import { recordHistory } from '../support/runs';
+import { testPayloadKeyring, testPlatformClient } from '../support/payload-keys';
 import { testTemporal, uniqueTaskQueue } from '../support/temporal';
+import { EncryptionCodec } from '../../src/temporal/payload-codec';
 import { errorCode, startTestApp, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
 import { Fixtures } from './support/fixtures';
@@ -384,10 +386,11 @@ describe('run operations', () => {
       nodes: [{ id: 'work', type: 'shell.exec', with: { command: 'sleep 30' }, timeout: { heartbeat: '10s' } }],
     });
     const run = await start(templateId, { callbackUrl: 'https://hooks.example.com/switchyard?x=1' });
-    const handle = (await testTemporal()).client.workflow.getHandle(run.temporalWorkflowId);
+    const handle = (await testPlatformClient()).workflow.getHandle(run.temporalWorkflowId);
     try {
       const history = await handle.fetchHistory();
-      const payload = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+      const encrypted = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+      const [payload] = await new EncryptionCodec(testPayloadKeyring()).decode([encrypted]);
       const input = defaultPayloadConverter.fromPayload<InterpreterInput>(payload);
       expect(input.callback).toEqual({ url: 'https://hooks.example.com/switchyard?x=1' });
       expect(input.reuse).toBeUndefined();

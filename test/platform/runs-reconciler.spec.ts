@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { ReconcilerService } from '../../src/runs/reconciler.service';
-import { testTemporal, uniqueTaskQueue } from '../support/temporal';
+import { testPlatformClient } from '../support/payload-keys';
+import { uniqueTaskQueue } from '../support/temporal';
 import { startTestApp, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
 import { Fixtures } from './support/fixtures';
@@ -59,7 +60,7 @@ describe('reconciler', () => {
   let chainTemplate: string;
 
   beforeAll(async () => {
-    temporal = (await testTemporal()).client;
+    temporal = await testPlatformClient();
     const taskQueue = uniqueTaskQueue('reconcile');
     api = await startTestApp({
       config: {

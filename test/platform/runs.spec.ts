@@ -11,7 +11,8 @@ import {
   SA_TEMPLATE_VERSION,
 } from '../../workflows/search-attributes';
 import { MetricsService } from '../../src/common/metrics/metrics.service';
-import { testTemporal, uniqueTaskQueue } from '../support/temporal';
+import { testPlatformClient } from '../support/payload-keys';
+import { uniqueTaskQueue } from '../support/temporal';
 import { errorCode, startTestApp, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
 import { Fixtures } from './support/fixtures';
@@ -75,7 +76,7 @@ describe('runs', () => {
   let forkTemplate: string;
 
   beforeAll(async () => {
-    temporal = (await testTemporal()).client;
+    temporal = await testPlatformClient();
     const taskQueue = uniqueTaskQueue('runs-e2e');
     api = await startTestApp({
       config: {

@@ -16,6 +16,7 @@ import { createScheduledRunRegistrar } from '../../src/runs/scheduled-run-regist
 import { SchedulesService } from '../../src/schedules/schedules.service';
 import type { InterpreterInput, ProgressReport } from '../../workflows/contract';
 import { testTemporal, testWorkflowBundle, uniqueTaskQueue } from '../support/temporal';
+import { testDataConverter, testPlatformClient } from '../support/payload-keys';
 import { createTestActivities } from '../support/test-activities';
 import { errorCode, startTestApp, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
@@ -93,6 +94,7 @@ async function startScheduleWorker(databaseUrl: string, taskQueue: string) {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: testWorkflowBundle(),
+    dataConverter: testDataConverter(),
     activities: {
       ...createTestActivities().activities,
       ...createPluginActivities({ registry: createBuiltinRegistry() }),
@@ -128,7 +130,7 @@ describe('schedules', () => {
   const created = new Map<string, string>(); // schedule id -> Temporal schedule id
 
   beforeAll(async () => {
-    temporal = (await testTemporal()).client;
+    temporal = await testPlatformClient();
     const taskQueue = uniqueTaskQueue('schedules-e2e');
     api = await startTestApp({
       config: {

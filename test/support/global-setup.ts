@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli } from '../../src/temporal/cli-binary';
+import { FAILURE_CONVERTER_PATH } from '../../src/temporal/payload-codec';
 import { SWITCHYARD_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 declare global {
@@ -28,6 +29,8 @@ export default async function globalSetup(): Promise<void> {
 
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    // As production bundles it: failures become (encrypted) payloads.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-jest-'));

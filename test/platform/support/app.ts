@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { AppModuleOptions } from '../../../src/app.module';
 import type { SwitchyardConfig } from '../../../src/config/config';
 import { bootstrapApi } from '../../../src/main';
+import { testPayloadKeyring } from '../../support/payload-keys';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -23,6 +24,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<SwitchyardCon
       adminPassword: ADMIN_PASSWORD,
     },
     dataDir: mkdtempSync(join(tmpdir(), 'switchyard-test-')),
+    payloads: { keyring: testPayloadKeyring() },
     graphql: { introspection: true },
     logLevel: 'info',
     secrets: { keys: [{ id: 'test', key: randomBytes(32) }], source: 'explicit' },
@@ -53,12 +55,12 @@ export class LogCapture {
 }
 
 // Responses are loosely typed on purpose: specs read whatever shape the query asked for.
- 
+
 export interface GraphQLResponse<T = any> {
   status: number;
   headers: Headers;
   data?: T;
-   
+
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
 }
 
@@ -69,7 +71,7 @@ export interface TestApp {
   config: SwitchyardConfig;
   baseUrl: string;
   logs: LogCapture;
-   
+
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
   login(username: string, password: string): Promise<string>;
   close(): Promise<void>;

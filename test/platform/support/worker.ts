@@ -14,6 +14,7 @@ import {
   type ProgressRecorderOptions,
 } from '../../../src/runs/progress-recorder';
 import type { ProgressSinks } from '../../../workflows/contract';
+import { testDataConverter, testPlatformClient } from '../../support/payload-keys';
 import { testTemporal, testWorkflowBundle } from '../../support/temporal';
 import { createTestActivities } from '../../support/test-activities';
 
@@ -61,6 +62,8 @@ export async function startTestWorker(options: {
     connection: env.nativeConnection,
     taskQueue: options.taskQueue,
     workflowBundle: testWorkflowBundle(),
+    // The API's client encrypts with the test keys (testConfig): the worker reads with the same ring.
+    dataConverter: testDataConverter(),
     activities: {
       ...test.activities,
       ...createPluginActivities({
@@ -69,7 +72,9 @@ export async function startTestWorker(options: {
         ...(options.logger ? { logger: options.logger } : {}),
       }),
       ...createCallbackActivities(),
-      ...(options.callbacks ? createAwaitCallbackActivities({ ...options.callbacks, client: env.client }) : {}),
+      ...(options.callbacks
+        ? createAwaitCallbackActivities({ ...options.callbacks, client: await testPlatformClient() })
+        : {}),
     },
     sinks: recorder?.sinks ?? dropReports,
   });

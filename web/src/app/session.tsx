@@ -7,6 +7,7 @@ import { configureClient, gql } from '../api/client';
 import { LOGIN, PROJECTS } from '../api/documents';
 import type { Project, User } from '../api/types';
 import { closeSubscriptions } from '../api/ws';
+import { closeCodecSession, openCodecSession } from './codec-session';
 
 const STORAGE_KEY = 'switchyard.session';
 
@@ -52,6 +53,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const logout = useCallback((reason?: string) => {
     current = null;
     window.localStorage.removeItem(STORAGE_KEY);
+    closeCodecSession();
     closeSubscriptions();
     setSession(null);
     setProjects(undefined);
@@ -88,6 +90,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (session) void reloadProjects();
   }, [session, reloadProjects]);
+
+  // A session restored from localStorage renews the codec cookie (it may have been cleared).
+  useEffect(() => {
+    if (session) openCodecSession(session.token);
+  }, [session]);
 
   // Sign out when the token expires while the page stays open.
   useEffect(() => {
