@@ -4,6 +4,7 @@ import type { PluginRegistry } from '../plugins/registry';
 import { PluginError, type JsonValue, type Plugin, type PluginContext, type PluginLogger } from '../plugins/sdk';
 import { SchemaValidator, formatProblems } from '../plugins/sdk/validation';
 import type { PluginActivityInput, PluginActivityResult } from '../workflows/contract';
+import { createPollStepActivities, pollResult } from './polling-activities';
 
 /** The failure type when a node's resolved input breaks its plugin's input schema (never retried). */
 export const INVALID_INPUT_FAILURE = 'InvalidInput';
@@ -47,7 +48,11 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
 
   const activities: Record<string, PluginActivity> = {};
   for (const type of registry.types()) {
-    activities[type] = async (request: PluginActivityInput): Promise<PluginActivityResult> => {
+    /** Finds the plugin, checks the input, builds the context and runs `call`, failures translated. */
+    const invoke = async <T>(
+      request: PluginActivityInput,
+      call: (plugin: Plugin<JsonValue>, ctx: PluginContext, input: JsonValue) => Promise<T>,
+    ): Promise<{ value: T; attempt: number; plugin: Plugin<JsonValue> }> => {
       const context = Context.current();
       const plugin = registry.get(type, request.version);
       if (!plugin) {
@@ -82,12 +87,19 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
         }),
       };
       try {
-        const output = await (plugin as Plugin<JsonValue>).execute(ctx, input);
-        return { output, attempt };
+        const value = await call(plugin, ctx, input);
+        return { value, attempt, plugin };
       } catch (err) {
         throw toActivityFailure(err, context.cancellationSignal);
       }
     };
+    activities[type] = async (request: PluginActivityInput): Promise<PluginActivityResult> => {
+      const { value, attempt, plugin } = await invoke(request, (plugin, ctx, input) => plugin.execute(ctx, input));
+      return plugin.poll ? (pollResult(plugin, value, attempt) as PluginActivityResult) : { output: value, attempt };
+    };
+    if (registry.versions(type).some((version) => registry.get(type, version)?.poll)) {
+      Object.assign(activities, createPollStepActivities(type, invoke));
+    }
   }
   return activities;
 }

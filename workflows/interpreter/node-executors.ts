@@ -23,6 +23,7 @@ import type {
   PluginActivityInput,
   PluginActivityResult,
 } from '../contract';
+import { runPollingNode } from './polling';
 import type { RunMachine } from './run-machine';
 
 /** What an executor may use besides the node: the run's input and its state machine. */
@@ -129,6 +130,13 @@ async function runPluginNode(
 ): Promise<NodeOutcome> {
   const plan = input.plan.activities[node.id];
   if (!plan) throw ApplicationFailure.nonRetryable(`no activity plan for node ${node.id}`, 'InvalidPlan');
+  if (plan.poll) {
+    return runPollingNode(input, node, resolved, plan.poll, plan.type, {
+      options: activityOptions(node, plan, execution),
+      describeFailure: (err) => describeActivityFailure(err, plan),
+      fail: (error, attempts) => new NodeFailure(error, attempts),
+    });
+  }
   const activities = proxyActivities<Record<string, PluginActivity>>(activityOptions(node, plan, execution));
   try {
     const result = await activities[plan.type]({
