@@ -11,13 +11,23 @@ import { DEFAULT_TEMPORAL_ADDRESS } from './temporal-session';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/** SWITCHYARD_PLUGIN_DIRS plus the `--plugin-dir` options. */
+function withPluginDirs(env: NodeJS.ProcessEnv, dirs: string[] | undefined): NodeJS.ProcessEnv {
+  if (!dirs || dirs.length === 0) return env;
+  const all = [env.SWITCHYARD_PLUGIN_DIRS, ...dirs].filter((dir) => dir && dir.trim() !== '');
+  return { ...env, SWITCHYARD_PLUGIN_DIRS: all.join(',') };
+}
+
 /**
  * Serves the interpreter and the built-in plugins on a task queue of TEMPORAL_ADDRESS (default
  * localhost:7233) until SIGINT or SIGTERM, then drains the worker; returns the exit code.
  * The task queue is `--task-queue`, else TEMPORAL_TASK_QUEUE, else {@link DEFAULT_TASK_QUEUE}.
  * With DATABASE_URL, run progress is recorded into PostgreSQL as the platform's own worker does.
  */
-export async function serveWorker(ctx: CliContext, options: { taskQueue?: string }): Promise<number> {
+export async function serveWorker(
+  ctx: CliContext,
+  options: { taskQueue?: string; pluginDir?: string[] },
+): Promise<number> {
   const { io } = ctx;
   const log = (text: string) => io.err(line(text));
   const taskQueue = options.taskQueue ?? (io.env.TEMPORAL_TASK_QUEUE?.trim() || DEFAULT_TASK_QUEUE);
@@ -55,7 +65,7 @@ export async function serveWorker(ctx: CliContext, options: { taskQueue?: string
       address,
       namespace,
       taskQueue,
-      registry: (await configuredPlugins(io.env, log)).registry,
+      registry: (await configuredPlugins(withPluginDirs(io.env, options.pluginDir), log)).registry,
       dataSource,
       workflowBundle: prebuiltBundle(io.env),
     });

@@ -1,5 +1,6 @@
 import { AuditLogEntry } from '../audit/audit-log-entry.entity';
 import { ApiToken } from '../auth/api-token.entity';
+import { RegisteredPlugin } from '../plugins-catalog/registered-plugin.entity';
 import { Membership } from '../projects/membership.entity';
 import { Project } from '../projects/project.entity';
 import { NodeRun } from '../runs/node-run.entity';
@@ -21,4 +22,5 @@ export const ENTITIES = [
   NodeRun,
   Schedule,
   AuditLogEntry,
+  RegisteredPlugin,
 ];
