@@ -23,6 +23,8 @@ describe('replay of recorded interpreter histories', () => {
     expect(files).toEqual(
       expect.arrayContaining(['manual-retry.json', 'parallel.json', 'paused-and-resumed.json', 'retried.json']),
     );
+    // Polling plugins: checks on durable timers, and the cancel step when the run is cancelled.
+    expect(files).toEqual(expect.arrayContaining(['polling.json', 'polling-cancelled.json']));
   });
 
   it.each(files)('replays %s deterministically', async (file) => {
