@@ -243,7 +243,24 @@ describe('custom plugin folders and remote plugin workers, end to end', () => {
   it('refuses registration from callers that are not admins or admin-made OWNER tokens', async () => {
     const plugins = [{ type: 'acme.sneaky', version: '1.0.0', title: 'Sneaky', inputSchema: { type: 'object' } }];
     const operatorToken = await token('OPERATOR', 'ci');
-    for (const caller of [operatorToken, undefined]) {
+    // An OWNER token is not enough when its creator is no global admin.
+    await ok('mutation { createUser(input: { username: "olivia", password: "olivia-password" }) { id } }', {}, admin);
+    await ok(
+      'mutation($p: ID!) { addMember(projectId: $p, username: "olivia", role: OWNER) { id } }',
+      { p: projectId },
+      admin,
+    );
+    const olivia = (
+      await ok('mutation { login(username: "olivia", password: "olivia-password") { token } }', {}, admin)
+    ).login.token as string;
+    const ownerOfOlivia = (
+      await ok(
+        'mutation($p: ID!) { createApiToken(projectId: $p, role: OWNER, name: "olivia-worker") { token } }',
+        { p: projectId },
+        olivia,
+      )
+    ).createApiToken.token as string;
+    for (const caller of [operatorToken, ownerOfOlivia, olivia, undefined]) {
       const refused = await gql(REGISTER, { taskQueue: 'q', plugins }, caller);
       expect(refused.errors?.[0]?.extensions?.code).toBe(caller ? 'FORBIDDEN' : 'UNAUTHENTICATED');
     }
