@@ -72,5 +72,10 @@ describe(PluginCatalogService.name, () => {
       /Duplicate plugin builtin.noop/,
     );
     expect(catalog.registry).toBe(before);
+
+    // A plugin loaded locally later wins over the remote registration of the same type@version.
+    catalog.register([{ ...custom('1.0.0'), type: 'acme.remote', title: 'Local' }]);
+    expect(catalog.find('acme.remote')).toMatchObject({ title: 'Local' });
+    expect(catalog.find('acme.remote')).not.toHaveProperty('taskQueue');
   });
 });

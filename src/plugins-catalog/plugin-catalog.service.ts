@@ -43,8 +43,12 @@ export class PluginCatalogService implements PluginCatalog {
    */
   register(plugins: readonly Plugin[]): void {
     const all = [...this.plugins, ...plugins];
-    this.current = createBuiltinRegistry([...all, ...this.remote.values()]);
+    // A plugin now loaded locally wins over a remote registration of the same type@version.
+    const remote = new Map(this.remote);
+    for (const plugin of plugins) remote.delete(`${plugin.type}@${plugin.version}`);
+    this.current = createBuiltinRegistry([...all, ...remote.values()]);
     this.plugins = all;
+    this.remote = remote;
   }
 
   /**
