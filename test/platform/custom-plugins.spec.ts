@@ -240,6 +240,34 @@ describe('custom plugin folders and remote plugin workers, end to end', () => {
     expect(node('done').output).toEqual({ pid: remote.child.pid });
   });
 
+  it('a plugin worker names a broken plugin folder, and stops with the API answer when registration is refused', async () => {
+    const env = {
+      TEMPORAL_ADDRESS: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS!,
+      SWITCHYARD_API_URL: platform.apiUrl,
+      SWITCHYARD_API_TOKEN: ownerToken,
+    };
+    const broken = spawnPluginWorker(env, [
+      '--task-queue',
+      'nothing',
+      '--plugin-dir',
+      join(FOLDER_PLUGINS, 'broken-poll'),
+    ]);
+    expect(await broken.exited).toBe(2);
+    expect(broken.output()).toContain(
+      `plugin ${join(FOLDER_PLUGINS, 'broken-poll')} not loaded: plugin acme.broken-poll@1.0.0: check is not a function`,
+    );
+    expect(broken.output()).toContain('error: no plugin loaded; nothing to serve');
+
+    const refused = spawnPluginWorker({ ...env, SWITCHYARD_API_TOKEN: 'sy_not-a-real-token' }, [
+      '--task-queue',
+      uniqueTaskQueue('refused'),
+      '--plugin-dir',
+      REMOTE_PLUGIN,
+    ]);
+    expect(await refused.exited).toBe(2);
+    expect(refused.output()).toMatch(/error: UNAUTHENTICATED: /);
+  });
+
   it('refuses registration from callers that are not admins or admin-made OWNER tokens', async () => {
     const plugins = [{ type: 'acme.sneaky', version: '1.0.0', title: 'Sneaky', inputSchema: { type: 'object' } }];
     const operatorToken = await token('OPERATOR', 'ci');
