@@ -189,6 +189,16 @@ export interface NodeState {
   approval?: ApprovalState;
   /** The run pauses before this node starts. */
   breakpoint?: boolean;
+  /** Polling plugin nodes: how the polling goes. */
+  poll?: PollProgress;
+}
+
+/** Where a polling node stands: checks done, when the next one runs, the plugin's last state (when small). */
+export interface PollProgress {
+  checks: number;
+  /** RFC 3339. */
+  nextCheckAt?: string;
+  state?: JsonValue;
 }
 
 export interface RunState {

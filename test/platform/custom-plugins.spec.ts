@@ -22,7 +22,7 @@ const REMOTE_PLUGIN = join(root, 'test', 'plugins', 'fixtures', 'remote-plugins'
 const REGISTER = `mutation($taskQueue: String!, $plugins: [PluginDescriptorInput!]!) {
   registerPlugins(taskQueue: $taskQueue, plugins: $plugins) { type version title taskQueue } }`;
 const PLUGINS = `query($type: String) { plugins(type: $type) { type version title taskQueue inputSchema defaults examples { title } } }`;
-const RUN_FIELDS = 'id status nodes { nodeId status output error { type message } }';
+const RUN_FIELDS = 'id status nodes { nodeId status output error { type message } details }';
 
 interface Gql {
   data?: any;
@@ -32,7 +32,13 @@ interface Gql {
 interface RunView {
   id: string;
   status: string;
-  nodes: Array<{ nodeId: string; status: string; output: any; error: { type: string; message: string } | null }>;
+  nodes: Array<{
+    nodeId: string;
+    status: string;
+    output: any;
+    error: { type: string; message: string } | null;
+    details: any;
+  }>;
 }
 
 /** A running `switchyard worker --plugins-only` child process and its output so far. */
@@ -234,6 +240,7 @@ describe('custom plugin folders and remote plugin workers, end to end', () => {
     // The folder plugin polled the job server from the platform's own worker...
     expect(node('job').output).toEqual({ name: 'e2e', checks: 2 });
     expect(jobs.byName('e2e')).toMatchObject({ checks: 2 });
+    expect(node('job').details).toMatchObject({ poll: { checks: 2 } });
     // ...and the remote plugin's node ran in the child process, nowhere else.
     expect(node('echo').output).toEqual({ message: 'after e2e', pid: remote.child.pid });
     expect(remote.child.pid).not.toBe(process.pid);

@@ -121,7 +121,11 @@ describe('polling plugins', () => {
       return { handle, state: await finalState(handle) };
     });
     expect(state.status).toBe('SUCCEEDED');
-    expect(state.nodes.job).toMatchObject({ status: 'SUCCEEDED', output: { name: 'build-42', checks: 5 } });
+    expect(state.nodes.job).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { name: 'build-42', checks: 5 },
+      poll: { checks: 5 },
+    });
     const job = jobs.byName('build-42')!;
     expect(job).toMatchObject({ checks: 5, cancelled: false });
     expect(jobs.requests.filter((line) => line.endsWith(`/jobs/${job.id}`))).toEqual(
@@ -149,7 +153,12 @@ describe('polling plugins', () => {
         {},
         { plan: compilePlan(definition, registry) },
       );
-      await waitForState(handle, () => (jobs.byName('forever')?.checks ?? 0) >= 2);
+      // The node's state tells how the polling goes: checks done, the next one, the plugin's state.
+      const polling = await waitForState(handle, (current) => (current.nodes.job.poll?.checks ?? 0) >= 2);
+      expect(polling.nodes.job).toMatchObject({
+        status: 'RUNNING',
+        poll: { state: { id: jobs.byName('forever')!.id }, nextCheckAt: expect.any(String) },
+      });
       await handle.signal(cancelSignal, { by: 'jest', reason: 'no longer needed' });
       return { handle, state: await finalState(handle) };
     });

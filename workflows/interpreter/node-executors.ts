@@ -127,6 +127,7 @@ async function runPluginNode(
   node: NodeDefinition,
   resolved: JsonValue,
   execution: number,
+  machine?: RunMachine,
 ): Promise<NodeOutcome> {
   const plan = input.plan.activities[node.id];
   if (!plan) throw ApplicationFailure.nonRetryable(`no activity plan for node ${node.id}`, 'InvalidPlan');
@@ -135,6 +136,7 @@ async function runPluginNode(
       options: activityOptions(node, plan, execution),
       describeFailure: (err) => describeActivityFailure(err, plan),
       fail: (error, attempts) => new NodeFailure(error, attempts),
+      progress: (progress) => machine?.recordPoll(node.id, progress),
     });
   }
   const activities = proxyActivities<Record<string, PluginActivity>>(activityOptions(node, plan, execution));
@@ -221,6 +223,6 @@ export async function executeNode(
     case 'subflow':
       throw new NodeFailure({ type: 'UnsupportedNode', message: `${node.type} nodes are not supported yet` }, 1);
     default:
-      return runPluginNode(ctx.input, node, resolved, execution);
+      return runPluginNode(ctx.input, node, resolved, execution, ctx.machine);
   }
 }

@@ -12,7 +12,14 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { JsonValue, NodeDefinition } from '../definition/types';
-import type { InterpreterInput, NodeError, PollActivityInput, PollActivityResult, PollPlan } from '../contract';
+import type {
+  InterpreterInput,
+  NodeError,
+  PollActivityInput,
+  PollActivityResult,
+  PollPlan,
+  PollProgress,
+} from '../contract';
 
 /** What the node executors lend the polling loop (kept as arguments so this file imports none of them). */
 export interface PollingHelpers {
@@ -22,7 +29,12 @@ export interface PollingHelpers {
   describeFailure(err: ActivityFailure): Error;
   /** A node failure of the loop's own. */
   fail(error: NodeError, attempts: number): Error;
+  /** Told after each step that left the work pending. */
+  progress?(progress: PollProgress): void;
 }
+
+/** The plugin's state is shown with the node only when it is this small (JSON characters). */
+const SHOWN_STATE_LIMIT = 1024;
 
 /** What a polling node produced. */
 export interface PollOutcome {
@@ -90,6 +102,12 @@ export async function runPollingNode(
           attempts,
         );
       }
+      const state = result.state ?? null;
+      helpers.progress?.({
+        checks: polls - 1,
+        nextCheckAt: new Date(Date.now() + delay).toISOString(),
+        ...(JSON.stringify(state).length <= SHOWN_STATE_LIMIT ? { state } : {}),
+      });
       await sleep(delay, { summary: `wait before check #${polls}` });
       const check = stepOptions(base, `check-${polls}`, `check #${polls}`);
       result = await step(check, poll.checkType, { ...request, state: result.state ?? null, poll: polls }, helpers);
@@ -106,5 +124,6 @@ export async function runPollingNode(
     }
     throw err;
   }
+  helpers.progress?.({ checks: polls });
   return { output: result.output ?? null, attempts };
 }
