@@ -171,7 +171,7 @@ describe('custom plugin folders and remote plugin workers, end to end', () => {
       ['--task-queue', remoteQueue, '--plugin-dir', REMOTE_PLUGIN],
     );
     await waitForOutput(remote, /Plugin worker \(pid \d+\) serving task queue/);
-    expect(remote.output()).toContain(`Registered acme.pid-echo@1.0.0 with ${platform.apiUrl}`);
+    expect(remote.output()).toContain(`Registered acme.pid-echo@1.0.0, acme.remote-job@1.0.0 with ${platform.apiUrl}`);
     expect(remote.output()).toContain(`declares task queue acme-remote; served and registered on ${remoteQueue}`);
 
     // The catalog learned it, with its schemas and the queue it is served on; PostgreSQL keeps it.
@@ -191,9 +191,13 @@ describe('custom plugin folders and remote plugin workers, end to end', () => {
       db.url,
       'SELECT type, task_queue, registered_by FROM registered_plugins',
     );
-    expect(rows).toEqual([
-      { type: 'acme.pid-echo', task_queue: remoteQueue, registered_by: 'token:acme-plugin-worker' },
-    ]);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { type: 'acme.pid-echo', task_queue: remoteQueue, registered_by: 'token:acme-plugin-worker' },
+        { type: 'acme.remote-job', task_queue: remoteQueue, registered_by: 'token:acme-plugin-worker' },
+      ]),
+    );
+    expect(rows).toHaveLength(2);
     const audit = await queryDatabase<{ action: string; outcome: string; resource_id: string }>(
       db.url,
       "SELECT action, outcome, resource_id FROM audit_log WHERE action = 'registerPlugins'",
@@ -210,11 +214,17 @@ describe('custom plugin folders and remote plugin workers, end to end', () => {
           with: { server: jobs.url, name: 'e2e', steps: 2 },
         },
         { id: 'echo', type: 'acme.pid-echo', with: { message: 'after ${nodes.job.output.name}' } },
+        {
+          id: 'remote_job',
+          type: 'acme.remote-job',
+          with: { server: jobs.url, name: 'remote-e2e', steps: 3 },
+        },
         { id: 'done', type: 'builtin.noop', with: { pid: '${nodes.echo.output.pid}' } },
       ],
       edges: [
         { from: 'job', to: 'echo' },
-        { from: 'echo', to: 'done' },
+        { from: 'echo', to: 'remote_job' },
+        { from: 'remote_job', to: 'done' },
       ],
     };
     const templateId = (
@@ -245,6 +255,9 @@ describe('custom plugin folders and remote plugin workers, end to end', () => {
     expect(node('echo').output).toEqual({ message: 'after e2e', pid: remote.child.pid });
     expect(remote.child.pid).not.toBe(process.pid);
     expect(node('done').output).toEqual({ pid: remote.child.pid });
+    // A remote polling plugin: its start and every check ran on the plugin worker's queue.
+    expect(node('remote_job').output).toEqual({ name: 'remote-e2e', checks: 3, pid: remote.child.pid });
+    expect(node('remote_job').details).toMatchObject({ poll: { checks: 3 } });
   });
 
   it('a plugin worker names a broken plugin folder, and stops with the API answer when registration is refused', async () => {
@@ -362,7 +375,9 @@ describe('custom plugin folders and remote plugin workers, end to end', () => {
     expect(updated.registerPlugins).toEqual([
       { type: 'acme.pid-echo', version: '1.0.0', title: 'Echo (renamed)', taskQueue: remoteQueue },
     ]);
-    expect(await queryDatabase(db.url, 'SELECT type FROM registered_plugins')).toHaveLength(1);
+    expect(
+      await queryDatabase(db.url, "SELECT type FROM registered_plugins WHERE type = 'acme.pid-echo'"),
+    ).toHaveLength(1);
 
     const second = await startTestApp({ db, config: { logLevel: 'silent' } });
     try {
