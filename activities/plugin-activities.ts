@@ -4,12 +4,16 @@ import type { PluginRegistry } from '../plugins/registry';
 import { PluginError, type JsonValue, type Plugin, type PluginContext, type PluginLogger } from '../plugins/sdk';
 import { SchemaValidator, formatProblems } from '../plugins/sdk/validation';
 import type { PluginActivityInput, PluginActivityResult } from '../workflows/contract';
+import { secretNames, substituteSecrets } from '../workflows/definition/secret-references';
 import { createPollStepActivities, pollResult } from './polling-activities';
+import { createScrubber, scrubValue, type SecretResolver } from './secret-resolver';
 
 /** The failure type when a node's resolved input breaks its plugin's input schema (never retried). */
 export const INVALID_INPUT_FAILURE = 'InvalidInput';
 /** The failure type when this worker has no plugin of the requested type and version (never retried). */
 export const UNKNOWN_PLUGIN_FAILURE = 'UnknownPlugin';
+/** The failure type when a node references a secret its run's project does not have (never retried). */
+export const SECRET_NOT_FOUND_FAILURE = 'SecretNotFound';
 
 /** One Temporal activity: runs the plugin of its type for one node. */
 export type PluginActivity = (input: PluginActivityInput) => Promise<PluginActivityResult>;
@@ -18,6 +22,12 @@ export interface PluginActivitiesDeps {
   registry: PluginRegistry;
   /** Where plugins' log lines go; the activity context's logger (Temporal's Runtime logger) when absent. */
   logger?: PluginLogger;
+  /**
+   * Where `${secrets.NAME}` values come from. Without one, a node that references a secret fails
+   * (SecretNotFound). Values are substituted right before `execute` and scrubbed (`***`) from the
+   * output, the failure, heartbeats and log lines, so they never reach the workflow history.
+   */
+  secrets?: SecretResolver;
 }
 
 /**
@@ -62,15 +72,24 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
           nonRetryable: true,
         });
       }
-      const input = request.input ?? {};
+      let input = request.input ?? {};
+      let scrub: ((text: string) => string) | undefined;
+      if (request.secrets && request.secrets.length > 0) {
+        const values = await resolveSecrets(deps.secrets, request);
+        input = substituteSecrets(input, request.secrets, values) as typeof input;
+        scrub = createScrubber(values.values());
+      }
       const problems = validator.check(plugin.inputSchema, input, 'with');
       if (problems.length > 0) {
-        throw ApplicationFailure.create({
-          type: INVALID_INPUT_FAILURE,
-          message: `Invalid input for ${plugin.type}@${plugin.version}: ${formatProblems(problems)}`,
-          nonRetryable: true,
-          details: [problems.map((problem) => ({ ...problem }))],
-        });
+        throw scrubFailure(
+          ApplicationFailure.create({
+            type: INVALID_INPUT_FAILURE,
+            message: `Invalid input for ${plugin.type}@${plugin.version}: ${formatProblems(problems)}`,
+            nonRetryable: true,
+            details: [problems.map((problem) => ({ ...problem }))],
+          }),
+          scrub,
+        );
       }
 
       const attempt = context.info.attempt;
@@ -79,18 +98,19 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
         nodeId: request.nodeId,
         attempt,
         signal: context.cancellationSignal,
-        heartbeat: (details?: unknown) => context.heartbeat(details),
-        logger: withAttributes(deps.logger ?? context.log, {
+        heartbeat: (details?: unknown) => context.heartbeat(scrub ? scrubValue(details, scrub) : details),
+        logger: withAttributes(scrubbingLogger(deps.logger ?? context.log, scrub), {
           runId: request.runId,
           nodeId: request.nodeId,
           plugin: `${plugin.type}@${plugin.version}`,
         }),
       };
       try {
+        // What the plugin answers (its output, or a polling step and its state) never carries a secret value.
         const value = await call(plugin, ctx, input);
-        return { value, attempt, plugin };
+        return { value: scrub ? scrubValue(value, scrub) : value, attempt, plugin };
       } catch (err) {
-        throw toActivityFailure(err, context.cancellationSignal);
+        throw scrubFailure(toActivityFailure(err, context.cancellationSignal), scrub);
       }
     };
     activities[type] = async (request: PluginActivityInput): Promise<PluginActivityResult> => {
@@ -102,6 +122,60 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
     }
   }
   return activities;
+}
+
+/** The values of the secrets `request` references; a missing one fails the node, naming it (not retried). */
+async function resolveSecrets(
+  resolver: SecretResolver | undefined,
+  request: PluginActivityInput,
+): Promise<Map<string, string>> {
+  const names = secretNames(request.secrets ?? []);
+  const values = resolver
+    ? await resolver.resolve(
+        { runId: request.runId, ...(request.projectId ? { projectId: request.projectId } : {}) },
+        names,
+      )
+    : new Map<string, string>();
+  const missing = names.filter((name) => !values.has(name));
+  if (missing.length > 0) {
+    const list = missing.join(', ');
+    throw ApplicationFailure.create({
+      type: SECRET_NOT_FOUND_FAILURE,
+      message: resolver
+        ? `No secret ${list} in ${resolver.source}`
+        : `Secret ${list} cannot be read: this worker has no secret store`,
+      nonRetryable: true,
+    });
+  }
+  return values;
+}
+
+/**
+ * `failure` with every secret value scrubbed from its message, details and stack; its cause is
+ * dropped (it may quote the value). Cancellations pass; without secrets (`scrub` absent) it is kept.
+ */
+function scrubFailure(failure: Error, scrub: ((text: string) => string) | undefined): Error {
+  if (!scrub || !(failure instanceof ApplicationFailure)) return failure;
+  const clean = ApplicationFailure.create({
+    type: failure.type ?? 'Error',
+    message: scrub(failure.message),
+    nonRetryable: failure.nonRetryable ?? false,
+    ...(failure.details ? { details: scrubValue([...failure.details], scrub) } : {}),
+    ...(failure.nextRetryDelay != null ? { nextRetryDelay: failure.nextRetryDelay } : {}),
+  });
+  if (failure.stack) clean.stack = scrub(failure.stack);
+  return clean;
+}
+
+function scrubbingLogger(base: PluginLogger, scrub: ((text: string) => string) | undefined): PluginLogger {
+  if (!scrub) return base;
+  const clean = (extra?: Record<string, unknown>) => (extra ? scrubValue(extra, scrub) : extra);
+  return {
+    debug: (message, extra) => base.debug(scrub(message), clean(extra)),
+    info: (message, extra) => base.info(scrub(message), clean(extra)),
+    warn: (message, extra) => base.warn(scrub(message), clean(extra)),
+    error: (message, extra) => base.error(scrub(message), clean(extra)),
+  };
 }
 
 /**

@@ -33,6 +33,7 @@ import { PluginsCatalogModule } from './plugins-catalog/plugins-catalog.module';
 import { ProjectsModule } from './projects/projects.module';
 import { RunsModule } from './runs/runs.module';
 import { SchedulesModule } from './schedules/schedules.module';
+import { SecretsModule } from './secrets/secrets.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
@@ -89,6 +90,7 @@ export class AppModule implements NestModule {
         TemporalModule,
         RunsModule,
         SchedulesModule,
+        SecretsModule,
         HealthModule.forRoot(options.readinessChecks),
         WebModule,
         ...(options.imports ?? []),

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
-import { ConfigError, loadConfig, type SwitchyardConfig } from './config/config';
+import { ConfigError, ensureSecretsKeys, loadConfig, type SwitchyardConfig } from './config/config';
 
 /** Largest request body accepted (JSON); bigger ones get 413. */
 export const BODY_LIMIT = '1mb';
@@ -39,7 +39,7 @@ export async function bootstrapApi(
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.log(
-      `Switchyard API listening on port ${port} (GraphQL at /graphql); JWT secret from ${config.auth.jwtSecretSource}`,
+      `Switchyard API listening on port ${port} (GraphQL at /graphql); JWT secret from ${config.auth.jwtSecretSource}; secrets key from ${config.secrets?.source ?? 'nowhere (secrets unavailable)'}`,
       'Bootstrap',
     );
     return app;
@@ -53,7 +53,7 @@ export async function bootstrapApi(
 async function main(): Promise<void> {
   let config: SwitchyardConfig;
   try {
-    config = loadConfig(process.env);
+    config = ensureSecretsKeys(loadConfig(process.env));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

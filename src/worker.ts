@@ -6,6 +6,7 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import type { SecretResolver } from '../activities/secret-resolver';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ProgressReport } from '../workflows/contract';
 import { createProgressSinks, type ProgressRecorder } from './runs/progress-recorder';
@@ -19,6 +20,8 @@ export interface WorkerProcessOptions {
   registry: PluginRegistry;
   /** Where progress goes; without one the database learns of runs only through the reconciler. */
   dataSource?: DataSource;
+  /** Where `${secrets.NAME}` values come from (the database's, decrypted, for the platform's worker). */
+  secrets?: SecretResolver;
   /** Counts finished runs and node durations into this registry (the API's, when hosted by `start`). */
   metricsRegistry?: Registry;
   /** A prebuilt workflow bundle (`SWITCHYARD_WORKFLOW_BUNDLE`); bundled at start when absent. */
@@ -53,6 +56,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     registry: options.registry,
+    ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
     ...(onProgress ? { onProgress } : {}),
   });

@@ -1,7 +1,8 @@
 /**
  * Replays every recorded interpreter history (test/histories/*.json) with the current workflow
  * bundle: a change to the interpreter that alters its commands for existing runs fails here.
- * Record new histories with `RECORD_HISTORIES=1 npx jest test/interpreter.spec.ts`.
+ * Record new histories with `RECORD_HISTORIES=1 npx jest test/interpreter.spec.ts` (and the platform
+ * specs that record some: run-operations, schedules).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,16 @@ function load(file: string) {
 describe('replay of recorded interpreter histories', () => {
   it('has a corpus to replay', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['manual-retry.json', 'parallel.json', 'paused-and-resumed.json', 'retried.json']),
+      expect.arrayContaining([
+        'manual-retry.json',
+        'parallel.json',
+        'paused-and-resumed.json',
+        'retried.json',
+        // Issue 4: a scheduled run, a rerun that reused outputs, a clone (recorded by the platform specs).
+        'scheduled-run.json',
+        'rerun-reused.json',
+        'cloned-run.json',
+      ]),
     );
     // Polling plugins: checks on durable timers, and the cancel step when the run is cancelled.
     expect(files).toEqual(expect.arrayContaining(['polling.json', 'polling-cancelled.json']));

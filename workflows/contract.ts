@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import type { Definition, JsonObject, JsonValue } from './definition/types';
+import type { SecretSite } from './definition/secret-references';
 
 /** Nodes a run keeps in flight at most, unless its input says otherwise. */
 export const DEFAULT_MAX_CONCURRENCY = 1000;
@@ -278,8 +279,15 @@ export interface PluginActivityInput {
   nodeId: string;
   /** The plugin version the definition names, if any. */
   version?: string;
-  /** The node's `with`, expressions resolved. */
+  /** The node's `with`, expressions resolved; `${secrets.NAME}` placeholders are left in (see `secrets`). */
   input: JsonValue;
+  /**
+   * Where `input` holds secret placeholders the activity must fill in (absent: none). Only
+   * placeholders written in the template are listed; placeholder text inside values is inert.
+   */
+  secrets?: SecretSite[];
+  /** The run's project, whose secrets `secrets` names (set when `secrets` is). */
+  projectId?: string;
 }
 
 /** What the activity returns: the plugin's output and the attempt that produced it. */

@@ -21,6 +21,11 @@ export interface AuditOptions<TArgs = Record<string, unknown>, TResult = unknown
   resourceId?: (input: AuditHookInput<TArgs, TResult>) => string | null | undefined;
   /** The project, when the permission locator does not give it (e.g. `createProject`). */
   projectId?: (input: AuditHookInput<TArgs, TResult>) => string | null | undefined;
+  /**
+   * Arguments left out of the entry altogether (`['value']` for a secret's value), on top of the
+   * redaction of secret-looking keys every entry gets.
+   */
+  omitArgs?: readonly string[];
   /** The actor, when the caller is anonymous but the result tells who it was (`login`). */
   actor?: (input: AuditHookInput<TArgs, TResult>) => { label: string; userId?: string } | null | undefined;
 }

@@ -127,7 +127,8 @@ export class AuditService extends AuditTrail {
 
     const actor = !principal && options?.actor ? safely(() => options.actor!(hook)) : null;
     const mapped = failed ? mapError(outcome.error) : undefined;
-    const detail: Record<string, unknown> = { args: redactSecrets(args) };
+    const kept = options?.omitArgs ? omitKeys(args, options.omitArgs) : args;
+    const detail: Record<string, unknown> = { args: redactSecrets(kept) };
     if (mapped) detail.error = mapped.message;
 
     await this.record({
@@ -173,6 +174,10 @@ export class AuditService extends AuditTrail {
       },
     };
   }
+}
+
+function omitKeys(args: Record<string, unknown>, omitted: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([key]) => !omitted.includes(key)));
 }
 
 function safely<T>(compute: () => T): T | null {

@@ -18,6 +18,7 @@ import {
 } from '../../workflows/contract';
 import type { Definition, JsonObject } from '../../workflows/definition/types';
 import { SA_RUN_STATUS, SA_STARTED_BY, SA_TEMPLATE } from '../../workflows/search-attributes';
+import { environmentSecretResolver } from '../../activities/secret-resolver';
 import { createSwitchyardWorker } from '../temporal/worker-host';
 import type { CliContext } from './context';
 import { EXIT, exitCodeForStatus } from './exit-codes';
@@ -86,6 +87,7 @@ export async function runOnTemporal(ctx: CliContext, prepared: PreparedRun): Pro
       taskQueue,
       registry,
       workflowBundle,
+      secrets: environmentSecretResolver(io.env),
     });
     const state = await worker.runUntil(() =>
       execute(ctx, session, {

@@ -1,6 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { environmentSecretResolver } from '../../activities/secret-resolver';
+import { parseConfig, readOrCreateSecretsKeys, SECRETS_KEYS_FILE, type SecretsKey } from '../config/config';
 import type * as DataSourceModule from '../database/data-source';
 import { configuredPlugins } from '../plugins-catalog/configured-plugins';
+import { databaseSecretResolver } from '../secrets/secret-store';
 import { DEFAULT_TASK_QUEUE } from '../temporal/worker-host';
 import { startWorkerProcess, type WorkerProcess } from '../worker';
 import type { CliContext } from './context';
@@ -8,6 +13,16 @@ import { EXIT } from './exit-codes';
 import { line } from './io';
 import { installCliRuntime, prebuiltBundle } from './runtime';
 import { DEFAULT_TEMPORAL_ADDRESS } from './temporal-session';
+
+/**
+ * The keys that decrypt project secrets: SWITCHYARD_SECRETS_KEYS, else the key file `switchyard start`
+ * keeps in SWITCHYARD_DATA_DIR (never generated here: a worker's own key would decrypt nothing).
+ */
+function workerSecretsKeys(env: NodeJS.ProcessEnv): SecretsKey[] {
+  const config = parseConfig(env);
+  if (config.secrets) return config.secrets.keys;
+  return existsSync(join(config.dataDir, SECRETS_KEYS_FILE)) ? readOrCreateSecretsKeys(config.dataDir).keys : [];
+}
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -67,6 +82,9 @@ export async function serveWorker(
       taskQueue,
       registry: (await configuredPlugins(withPluginDirs(io.env, options.pluginDir), log)).registry,
       dataSource,
+      secrets: dataSource
+        ? databaseSecretResolver(dataSource, workerSecretsKeys(io.env))
+        : environmentSecretResolver(io.env),
       workflowBundle: prebuiltBundle(io.env),
     });
     if (signals > 0) await workerProcess.shutdown();

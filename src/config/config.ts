@@ -10,6 +10,15 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Name of the file, inside the data directory, that holds the generated JWT secret. */
 export const JWT_SECRET_FILE = 'jwt-secret';
 
+/** Name of the file, inside the data directory, that holds the generated secrets encryption key. */
+export const SECRETS_KEYS_FILE = 'secrets-keys';
+
+/** One AES-256 key for project secrets: its id (stored beside each ciphertext) and its 32 bytes. */
+export interface SecretsKey {
+  id: string;
+  key: Buffer;
+}
+
 /** Shortest JWT secret accepted: HS256 wants at least 256 bits of key. */
 export const MIN_JWT_SECRET_LENGTH = 32;
 
@@ -54,6 +63,16 @@ export interface SwitchyardConfig {
     jwtExpiresInSeconds: number;
     /** Password of the `admin` user created on first start (`SWITCHYARD_ADMIN_PASSWORD`); generated when unset. */
     adminPassword?: string;
+  };
+  /**
+   * Keys that encrypt project secrets at rest (`SWITCHYARD_SECRETS_KEYS`: `k2:<base64 32 bytes>,k1:<...>`).
+   * The first encrypts; every one decrypts (rotate by putting a new key first). When unset, a key is
+   * generated once and kept in `<dataDir>/secrets-keys` (mode 0600). Absent: secrets are unavailable.
+   */
+  secrets?: {
+    keys: SecretsKey[];
+    /** Where the keys came from, for the start-up log (never the keys). */
+    source: 'env' | 'file' | 'generated' | 'explicit';
   };
   /** `SWITCHYARD_DATA_DIR`, default `~/.switchyard`: generated secrets, embedded databases. */
   dataDir: string;
@@ -216,6 +235,16 @@ export function parseConfig(env: Env = process.env): Omit<SwitchyardConfig, 'aut
     else problem('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${shown(rawLevel)}`);
   }
 
+  let secretsKeys: SecretsKey[] | undefined;
+  const rawSecretsKeys = nonEmpty(env, 'SWITCHYARD_SECRETS_KEYS');
+  if (rawSecretsKeys !== undefined) {
+    try {
+      secretsKeys = parseSecretsKeys(rawSecretsKeys);
+    } catch (error) {
+      problem('SWITCHYARD_SECRETS_KEYS', (error as Error).message);
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -227,7 +256,63 @@ export function parseConfig(env: Env = process.env): Omit<SwitchyardConfig, 'aut
     dataDir,
     graphql: { introspection },
     logLevel,
+    ...(secretsKeys ? { secrets: { keys: secretsKeys, source: 'env' as const } } : {}),
   };
+}
+
+const SECRETS_KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+/**
+ * Parses `id:<base64 of 32 bytes>[,id:<...>]`. The message of a bad entry says which entry and
+ * why, never the key material.
+ *
+ * @example parseSecretsKeys(`k1:${randomBytes(32).toString('base64')}`)
+ */
+export function parseSecretsKeys(text: string): SecretsKey[] {
+  const keys: SecretsKey[] = [];
+  const entries = text.split(',').map((entry) => entry.trim());
+  entries.forEach((entry, index) => {
+    const colon = entry.indexOf(':');
+    const id = colon > 0 ? entry.slice(0, colon) : '';
+    const where = `key ${index + 1} of ${entries.length}`;
+    if (!SECRETS_KEY_ID.test(id)) {
+      throw new Error(`${where} must look like <id>:<base64 of 32 bytes>, with an id of letters, digits, _ or -`);
+    }
+    const material = entry.slice(colon + 1).trim();
+    const key = Buffer.from(material, 'base64');
+    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(material) || key.length !== 32) {
+      throw new Error(`key ${JSON.stringify(id)} must be 32 bytes in base64 (openssl rand -base64 32)`);
+    }
+    if (keys.some((known) => known.id === id)) throw new Error(`key id ${JSON.stringify(id)} appears twice`);
+    keys.push({ id, key });
+  });
+  return keys;
+}
+
+/**
+ * Reads the secrets key kept in `<dataDir>/secrets-keys`, creating one (`k1`, 32 random bytes,
+ * file mode 0600) when it does not exist yet.
+ */
+export function readOrCreateSecretsKeys(dataDir: string): { keys: SecretsKey[]; created: boolean } {
+  const file = join(dataDir, SECRETS_KEYS_FILE);
+  if (existsSync(file)) {
+    try {
+      return { keys: parseSecretsKeys(readFileSync(file, 'utf8').trim()), created: false };
+    } catch (error) {
+      throw new ConfigError([
+        { variable: 'SWITCHYARD_SECRETS_KEYS', message: `unset, and ${file} is invalid: ${(error as Error).message}` },
+      ]);
+    }
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(file, `k1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readOrCreateSecretsKeys(dataDir);
+    throw error;
+  }
+  chmodSync(file, 0o600);
+  return { keys: parseSecretsKeys(readFileSync(file, 'utf8').trim()), created: true };
 }
 
 /**
@@ -274,4 +359,19 @@ export function loadConfig(env: Env = process.env): SwitchyardConfig {
   }
   const { secret, created } = readOrCreateJwtSecret(parsed.dataDir);
   return { ...parsed, auth: { ...parsed.auth, jwtSecret: secret, jwtSecretSource: created ? 'generated' : 'file' } };
+}
+
+/**
+ * The configuration with keys for project secrets: those of `SWITCHYARD_SECRETS_KEYS`, else the
+ * one kept in `<dataDir>/secrets-keys`, generated there on first start. Called by `switchyard
+ * start` and the API's own entry point (not by {@link loadConfig}, which leaves the disk alone
+ * when the environment is complete).
+ *
+ * @throws {ConfigError} when the key file is invalid.
+ * @example const config = ensureSecretsKeys(loadConfig(process.env));
+ */
+export function ensureSecretsKeys(config: SwitchyardConfig): SwitchyardConfig {
+  if (config.secrets) return config;
+  const { keys, created } = readOrCreateSecretsKeys(config.dataDir);
+  return { ...config, secrets: { keys, source: created ? 'generated' : 'file' } };
 }

@@ -6,6 +6,7 @@ import { Project } from '../projects/project.entity';
 import { NodeRun } from '../runs/node-run.entity';
 import { Run } from '../runs/run.entity';
 import { Schedule } from '../schedules/schedule.entity';
+import { Secret } from '../secrets/secret.entity';
 import { TemplateVersion } from '../templates/template-version.entity';
 import { Template } from '../templates/template.entity';
 import { User } from '../users/user.entity';
@@ -22,5 +23,6 @@ export const ENTITIES = [
   NodeRun,
   Schedule,
   AuditLogEntry,
+  Secret,
   RegisteredPlugin,
 ];

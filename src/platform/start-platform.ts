@@ -8,12 +8,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
-import { loadConfig, type SwitchyardConfig } from '../config/config';
+import { ensureSecretsKeys, loadConfig, type SwitchyardConfig } from '../config/config';
 import { MetricsService } from '../common/metrics/metrics.service';
 import { bootstrapApi } from '../main';
 import { configuredPlugins } from '../plugins-catalog/configured-plugins';
 import { PluginCatalogService } from '../plugins-catalog/plugin-catalog.service';
 import { startDevServer } from '../temporal/dev-server';
+import { databaseSecretResolver } from '../secrets/secret-store';
 import { startWorkerProcess, type WorkerProcess } from '../worker';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
@@ -50,7 +51,7 @@ async function portOrFree(preferred: number | undefined): Promise<number | undef
 
 export async function startPlatform(options: StartOptions = {}): Promise<RunningPlatform> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const config: SwitchyardConfig = loadConfig(options.env ?? process.env);
+  const config: SwitchyardConfig = ensureSecretsKeys(loadConfig(options.env ?? process.env));
   mkdirSync(config.dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
@@ -110,6 +111,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
         taskQueue: config.temporal.taskQueue,
         registry: plugins.registry,
         dataSource: app.get(DataSource),
+        secrets: databaseSecretResolver(app.get(DataSource), config.secrets?.keys ?? []),
         metricsRegistry: app.get(MetricsService).registry,
         log,
       });

@@ -7,6 +7,7 @@ import { Repository } from 'typeorm';
 import { INTERPRETER_WORKFLOW_TYPE, type ExecutionPlan, type InterpreterInput } from '../../workflows/contract';
 import { compilePlan } from '../../workflows/definition/compile';
 import { validateRunInputs } from '../../workflows/definition/inputs';
+import { secretsUsedBy } from '../../workflows/definition/secret-usage';
 import type { Definition, JsonObject, JsonValue } from '../../workflows/definition/types';
 import {
   SA_PROJECT,
@@ -21,6 +22,7 @@ import { MetricsService } from '../common/metrics/metrics.service';
 import { InjectConfig } from '../config/config.module';
 import type { SwitchyardConfig } from '../config/config';
 import { PluginCatalogService } from '../plugins-catalog/plugin-catalog.service';
+import { SecretsService } from '../secrets/secrets.service';
 import { type ResolvedTemplateVersion, TemplatesService } from '../templates/templates.service';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import type { RunModel } from './dto/run.model';
@@ -55,8 +57,8 @@ export type LaunchExtras = Pick<InterpreterInput, 'reuse' | 'callback'>;
 
 /**
  * What a run's workflow is started from: the row, its template's name and project, the pinned
- * definition, and the extras of `startRun`/`rerunRun` (not stored in the row: a run the reconciler
- * starts late goes without them).
+ * definition, and the extras of `startRun`/`rerunRun` (outputs to reuse are not stored in the row: a
+ * run the reconciler starts late goes without them; its callback URL is kept).
  */
 export interface LaunchContext extends LaunchExtras {
   run: Run;
@@ -81,6 +83,7 @@ export class RunLauncherService {
     private readonly templates: TemplatesService,
     private readonly catalog: PluginCatalogService,
     private readonly temporal: TemporalClientService,
+    private readonly secrets: SecretsService,
     metricsService: MetricsService,
     @InjectConfig() config: SwitchyardConfig,
     @InjectPinoLogger(RunLauncherService.name) private readonly logger: PinoLogger,
@@ -175,12 +178,19 @@ export class RunLauncherService {
       );
     }
     this.plan(definition); // a version that cannot compile here is refused before any row exists
+    const missing = await this.secrets.missing(pinned.template.projectId, secretsUsedBy(definition));
+    if (missing.length > 0) {
+      throw new BadUserInputError(
+        missing.map((name) => ({ path: `secrets.${name}`, message: 'is not a secret of this project' })),
+        `The template references secret${missing.length === 1 ? '' : 's'} ${missing.join(', ')}, which this project does not have`,
+      );
+    }
 
     const id = randomUUID();
     const inserted: Array<{ id: string }> = await this.runs.query(
       `INSERT INTO runs (id, project_id, template_id, template_version_id, version, workflow_id, status, inputs,
-                         started_by, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $8, $9)
+                         started_by, request_id, callback)
+       VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $8, $9, $10)
        ON CONFLICT (project_id, request_id) DO NOTHING
        RETURNING id`,
       [
@@ -193,6 +203,7 @@ export class RunLauncherService {
         JSON.stringify(checked.inputs),
         principalLabel(principal),
         requestId,
+        extras.callback ? JSON.stringify({ url: extras.callback.url, status: 'PENDING', attempts: 0 }) : null,
       ],
     );
     if (inserted.length === 0) {
@@ -222,6 +233,8 @@ export class RunLauncherService {
           id: run.id,
           startedBy: run.startedBy,
           startedAt: run.createdAt.toISOString(),
+          // The worker reads the project's secrets by it.
+          projectId: run.projectId,
           templateId: run.templateId,
           templateVersion: run.version,
         },
@@ -284,7 +297,13 @@ export class RunLauncherService {
       this.templates.findById(run.templateId),
       this.projectName(run.projectId),
     ]);
-    return { run, templateName: template.name, projectName, definition: version.definition as unknown as Definition };
+    return {
+      run,
+      templateName: template.name,
+      projectName,
+      definition: version.definition as unknown as Definition,
+      ...(run.callback?.status === 'PENDING' ? { callback: { url: run.callback.url } } : {}),
+    };
   }
 
   private plan(definition: Definition): ExecutionPlan {

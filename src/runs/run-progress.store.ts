@@ -8,6 +8,7 @@
 import { isUuid } from '../common/auth/access';
 import {
   TERMINAL_RUN_STATUSES,
+  type ApprovalState,
   type NodeState,
   type NodeStatus,
   type RunState,
@@ -23,7 +24,10 @@ export interface Queryable {
 }
 
 /** The part of a run's state without its nodes that is stored (a progress report's `run` is one). */
-export type RunSnapshot = Pick<RunState, 'status' | 'outputs' | 'error' | 'paused' | 'startedAt' | 'endedAt'> & {
+export type RunSnapshot = Pick<
+  RunState,
+  'status' | 'outputs' | 'error' | 'paused' | 'callback' | 'startedAt' | 'endedAt'
+> & {
   /** `RunState.waitingOn`, where the interpreter reports it. */
   waitingOn?: unknown;
 };
@@ -106,6 +110,7 @@ function runRow(runId: string, run: RunSnapshot) {
     error: run.error ?? null,
     paused: run.paused ?? null,
     waiting_on: Array.isArray(waitingOn) && waitingOn.length > 0 ? waitingOn : null,
+    callback: run.callback ?? null,
     started_at: run.startedAt ?? null,
     finished_at: run.endedAt ?? null,
   };
@@ -138,34 +143,53 @@ WHERE (n.node_type, n.name, n.status, n.attempts, n.executions, n.started_at, n.
       (EXCLUDED.node_type, EXCLUDED.name, EXCLUDED.status, EXCLUDED.attempts, EXCLUDED.executions,
        EXCLUDED.started_at, EXCLUDED.finished_at, EXCLUDED.input, EXCLUDED.output, EXCLUDED.error_type,
        EXCLUDED.error_message, EXCLUDED.skip_reason, EXCLUDED.waiting_for, EXCLUDED.details)
-RETURNING n.run_id, n.node_type, n.status, n.started_at, n.finished_at`;
+RETURNING n.run_id, n.node_id, n.node_type, n.status, n.started_at, n.finished_at,
+  n.details->'approval' AS approval`;
+
+/** The audit action of an approval decided by its deadline (the default decision applied). */
+export const APPROVAL_DEADLINE_ACTION = 'approvalDeadline';
+
+// Once per decision: a node reported again (a worker's full report, the reconciler) adds nothing.
+const AUDIT_DEADLINES = `
+INSERT INTO audit_log (actor, action, resource_type, resource_id, project_id, outcome, detail)
+SELECT 'system', '${APPROVAL_DEADLINE_ACTION}', 'run', x.run_id::text, r.project_id, 'SUCCESS', x.detail
+FROM jsonb_to_recordset($1::jsonb) AS x(run_id uuid, node_id text, detail jsonb)
+JOIN runs r ON r.id = x.run_id
+WHERE NOT EXISTS (
+  SELECT 1 FROM audit_log a
+  WHERE a.project_id = r.project_id AND a.action = '${APPROVAL_DEADLINE_ACTION}' AND a.resource_id = x.run_id::text
+    AND a.detail->>'nodeId' = x.node_id AND a.detail->>'decidedAt' = x.detail->>'decidedAt')`;
 
 // A finished run is never reopened by a late report: a terminal status changes to nothing else
 // (the same status may still be refined, e.g. its nodes' cancellation settling after a cancel).
+// The callback is only ever replaced by a newer delivery: a report without one keeps what is there.
 const UPDATE_RUNS = `
 WITH incoming AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-    id uuid, status varchar, outputs jsonb, error jsonb, paused jsonb, waiting_on jsonb,
+    id uuid, status varchar, outputs jsonb, error jsonb, paused jsonb, waiting_on jsonb, callback jsonb,
     started_at timestamptz, finished_at timestamptz)
 )
 UPDATE runs AS r SET
   status = i.status, outputs = NULLIF(i.outputs, 'null'::jsonb), error = NULLIF(i.error, 'null'::jsonb),
   paused = NULLIF(i.paused, 'null'::jsonb), waiting_on = NULLIF(i.waiting_on, 'null'::jsonb),
+  callback = COALESCE(NULLIF(i.callback, 'null'::jsonb), r.callback),
   started_at = COALESCE(r.started_at, i.started_at), finished_at = i.finished_at, updated_at = now()
 FROM incoming i JOIN runs previous ON previous.id = i.id
 WHERE r.id = i.id
   AND (r.status NOT IN (${TERMINAL_SQL}) OR r.status = i.status)
-  AND (r.status, r.outputs, r.error, r.paused, r.waiting_on, r.finished_at, r.started_at IS NULL)
+  AND (r.status, r.outputs, r.error, r.paused, r.waiting_on, r.finished_at, r.started_at IS NULL,
+       COALESCE(NULLIF(i.callback, 'null'::jsonb), r.callback) IS DISTINCT FROM r.callback)
     IS DISTINCT FROM (i.status, NULLIF(i.outputs, 'null'::jsonb), NULLIF(i.error, 'null'::jsonb),
       NULLIF(i.paused, 'null'::jsonb), NULLIF(i.waiting_on, 'null'::jsonb), i.finished_at,
-      i.started_at IS NULL)
+      i.started_at IS NULL, false)
 RETURNING r.id, r.status, previous.status AS previous_status`;
 
 const NOTIFY = `SELECT pg_notify('${RUN_UPDATED_CHANNEL}', id) FROM unnest($1::text[]) AS id`;
 
 /**
  * Writes `entries` (at most one per run; for a run given twice the last wins) with three
- * statements, and notifies every run that changed. Runs without a row (not started through the
+ * statements, and notifies every run that changed. An approval that its deadline decided is
+ * written to the audit log (action `approvalDeadline`, actor `system`) once. Runs without a row (not started through the
  * API) and ids that are not UUIDs are ignored. Run it inside a transaction: the notifications are
  * delivered on commit.
  */
@@ -182,8 +206,29 @@ export async function writeRunProgress(db: Queryable, entries: readonly RunProgr
   const changed = new Set<string>();
 
   if (nodes.size > 0) {
-    type Upserted = { run_id: string; node_type: string; status: NodeStatus; started_at: Date; finished_at: Date };
+    type Upserted = {
+      run_id: string;
+      node_id: string;
+      node_type: string;
+      status: NodeStatus;
+      started_at: Date;
+      finished_at: Date;
+      approval: Partial<ApprovalState> | null;
+    };
     const rows = await db.query<Upserted[]>(UPSERT_NODES, [JSON.stringify([...nodes.values()])]);
+    const deadlines = rows
+      .filter((row) => row.approval?.decidedBy === 'deadline')
+      .map(({ run_id, node_id, approval }) => ({
+        run_id,
+        node_id,
+        detail: {
+          nodeId: node_id,
+          decision: approval!.decision,
+          deadlineAt: approval!.deadlineAt,
+          decidedAt: approval!.decidedAt,
+        },
+      }));
+    if (deadlines.length > 0) await db.query(AUDIT_DEADLINES, [JSON.stringify(deadlines)]);
     for (const row of rows) {
       changed.add(row.run_id);
       if (FINISHED_NODE_STATUSES.has(row.status) && row.started_at && row.finished_at && row.status !== 'SKIPPED') {

@@ -10,12 +10,17 @@ import {
   type Relation,
   UpdateDateColumn,
 } from 'typeorm';
-import { RUN_STATUSES, type RunStatus } from '../../workflows/contract';
+import { RUN_STATUSES, type CallbackDelivery, type RunStatus } from '../../workflows/contract';
 import type { JsonObject, JsonValue } from '../../workflows/definition/types';
 import { sqlValues, TIMESTAMP } from '../database/column-types';
 import { Project } from '../projects/project.entity';
 import { TemplateVersion } from '../templates/template-version.entity';
 import { Template } from '../templates/template.entity';
+
+/** What `runs.callback` holds: a delivery, or PENDING (the run has not ended yet). */
+export type RunCallbackRecord =
+  | CallbackDelivery
+  | { url: string; status: 'PENDING'; attempts: number };
 
 /**
  * One execution of a template version: the API's record of a Temporal workflow. `requestId` makes
@@ -90,6 +95,13 @@ export class Run {
   /** Why nothing moves right now (`RunState.waitingOn`): approvals, operators, a pause. */
   @Column({ type: 'jsonb', nullable: true })
   waitingOn!: JsonValue | null;
+
+  /**
+   * The run-end callback of a run started with a `callbackUrl` (`RunState.callback`): PENDING with
+   * its URL until the run ends, then how its delivery went.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  callback!: RunCallbackRecord | null;
 
   /** Principal label of who started it (`principalLabel`), or `schedule:<id>`. */
   @Column({ type: 'varchar', length: 200 })

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SecretsModule } from '../secrets/secrets.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { TemporalModule } from '../temporal/temporal.module';
 import { NodeRun } from './node-run.entity';
@@ -7,6 +8,7 @@ import { ReconcilerService } from './reconciler.service';
 import { RunControlService } from './run-control.service';
 import { RunEventsService } from './run-events.service';
 import { RunLauncherService } from './run-launcher.service';
+import { RunWaitingService } from './run-waiting.service';
 import { Run } from './run.entity';
 import { RunsResolver } from './runs.resolver';
 import { RunsService } from './runs.service';
@@ -18,8 +20,16 @@ import { RunsService } from './runs.service';
  * (The worker side, `createProgressSinks`, lives in `progress-recorder.ts` and needs no module.)
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, NodeRun]), TemplatesModule, TemporalModule],
-  providers: [RunsService, RunLauncherService, RunControlService, RunEventsService, ReconcilerService, RunsResolver],
+  imports: [TypeOrmModule.forFeature([Run, NodeRun]), TemplatesModule, TemporalModule, SecretsModule],
+  providers: [
+    RunsService,
+    RunLauncherService,
+    RunControlService,
+    RunEventsService,
+    ReconcilerService,
+    RunWaitingService,
+    RunsResolver,
+  ],
   exports: [RunsService, RunLauncherService, RunControlService, ReconcilerService],
 })
 export class RunsModule {}

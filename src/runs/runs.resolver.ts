@@ -1,8 +1,10 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import type { JsonValue } from '../../workflows/definition/types';
 import { Audit } from '../audit/audit.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Permission } from '../common/auth/permissions';
 import type { Principal } from '../common/auth/principal';
+import { GraphQLJSON } from '../common/graphql/json.scalar';
 import { projectArg, projectOf, projectOfParent, RequirePermission } from '../common/auth/require-permission.decorator';
 import { NodeRunModel, RunModel, RunPage } from './dto/run.model';
 import {
@@ -21,6 +23,7 @@ import { StartRunInput } from './dto/start-run.input';
 import { RunControlService } from './run-control.service';
 import { RunEventsService } from './run-events.service';
 import { RunLauncherService } from './run-launcher.service';
+import { RunWaitingService } from './run-waiting.service';
 import { RunsService } from './runs.service';
 
 const runAudit = {
@@ -36,6 +39,7 @@ export class RunsResolver {
     private readonly launcher: RunLauncherService,
     private readonly control: RunControlService,
     private readonly events: RunEventsService,
+    private readonly waiting: RunWaitingService,
   ) {}
 
   @Query(() => RunPage, { description: "A project's runs, newest first." })
@@ -54,6 +58,18 @@ export class RunsResolver {
   @RequirePermission(Permission.PROJECT_READ, { project: projectOfParent('projectId') })
   nodes(@Parent() run: RunModel): Promise<NodeRunModel[]> | NodeRunModel[] {
     return run.nodes ?? this.runsService.nodes(run.id);
+  }
+
+  @ResolveField(() => GraphQLJSON, {
+    nullable: true,
+    description:
+      'Why nothing moves right now: [{ kind, nodeId?, taskQueue?, message }]. From the run (approval, operator, ' +
+      'paused, breakpoint) and, while it runs, from Temporal (retrying: a node between attempts; no-worker: a ' +
+      'task queue nobody polls).',
+  })
+  @RequirePermission(Permission.PROJECT_READ, { project: projectOfParent('projectId') })
+  waitingOn(@Parent() run: RunModel): Promise<JsonValue | null> {
+    return this.waiting.waitingOn(run);
   }
 
   @Mutation(() => RunModel, {

@@ -5,10 +5,10 @@ import { isUuid } from '../common/auth/access';
 import { BadUserInputError, NotFoundError } from '../common/errors/app-errors';
 import { decodeCursor, encodeCursor, type Page, pageSize } from '../common/graphql/pagination';
 import { TemporalClientService } from '../temporal/temporal-client.service';
-import type { NodeRunModel, RunModel } from './dto/run.model';
+import type { NodeRunModel, RunCallbackModel, RunModel } from './dto/run.model';
 import type { RunsArgs } from './dto/runs.args';
 import { NodeRun } from './node-run.entity';
-import { Run } from './run.entity';
+import { Run, type RunCallbackRecord } from './run.entity';
 
 /** A run row with its template loaded (for the name). */
 type RunWithTemplate = Run & { template?: { name: string } };
@@ -74,7 +74,7 @@ export class RunsService {
       // The join is many-to-one (one template per run): a plain LIMIT pages correctly.
       .limit(size + 1)
       .getMany();
-    const nodes = rows.slice(0, size).map((row) => this.toModel(row));
+    const nodes = rows.slice(0, size).map((row) => ({ ...this.toModel(row), listed: true }));
     return {
       nodes,
       pageInfo: {
@@ -119,6 +119,7 @@ export class RunsService {
       error: error ? { type: error.type ?? 'Error', message: error.message ?? '' } : null,
       paused: run.paused ? { by: run.paused.by, at: run.paused.at, nodeId: run.paused.nodeId ?? null } : null,
       waitingOn: run.waitingOn,
+      callback: run.callback ? callbackModel(run.callback) : null,
       startedBy: run.startedBy,
       requestId: run.requestId,
       createdAt: run.createdAt,
@@ -150,4 +151,29 @@ export class RunsService {
       details: row.details,
     };
   }
+}
+
+/** A callback URL fit to show: a password in it and the values of its query masked (they often carry tokens). */
+export function maskCallbackUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '***';
+  }
+  if (parsed.password) parsed.password = '***';
+  for (const key of new Set(parsed.searchParams.keys())) parsed.searchParams.set(key, '***');
+  return parsed.toString().replace(/%2A%2A%2A/g, '***');
+}
+
+function callbackModel(record: RunCallbackRecord): RunCallbackModel {
+  const delivery = record.status === 'PENDING' ? undefined : record;
+  return {
+    url: maskCallbackUrl(record.url),
+    status: record.status,
+    attempts: record.attempts ?? 0,
+    at: delivery?.at ?? null,
+    httpStatus: delivery?.httpStatus ?? null,
+    error: delivery?.error ? { type: delivery.error.type, message: delivery.error.message } : null,
+  };
 }

@@ -5,7 +5,7 @@ import {
   type NativeConnection,
   type WorkerOptions,
 } from '@temporalio/worker';
-import { createCallbackActivities, createPluginActivities } from '../../activities';
+import { createCallbackActivities, createPluginActivities, type SecretResolver } from '../../activities';
 import type { PluginRegistry } from '../../plugins/registry';
 import type { ProgressReport, ProgressSinks } from '../../workflows/contract';
 
@@ -21,6 +21,8 @@ export interface SwitchyardWorkerOptions {
   taskQueue?: string;
   /** The plugins this worker runs as activities. */
   registry: PluginRegistry;
+  /** Where `${secrets.NAME}` values come from; without one, nodes that reference a secret fail. */
+  secrets?: SecretResolver;
   /** A prebuilt bundle of workflows/; built once per process when absent. */
   workflowBundle?: WorkflowBundle;
   /**
@@ -91,7 +93,13 @@ export async function createSwitchyardWorker(options: SwitchyardWorkerOptions): 
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowBundle,
-    activities: { ...createPluginActivities({ registry: options.registry }), ...createCallbackActivities() },
+    activities: {
+      ...createPluginActivities({
+        registry: options.registry,
+        ...(options.secrets ? { secrets: options.secrets } : {}),
+      }),
+      ...createCallbackActivities(),
+    },
     sinks,
   });
 }

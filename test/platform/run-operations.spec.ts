@@ -6,6 +6,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { InterpreterInput } from '../../workflows/contract';
 import { MetricsService } from '../../src/common/metrics/metrics.service';
+import { recordHistory } from '../support/runs';
 import { testTemporal, uniqueTaskQueue } from '../support/temporal';
 import { errorCode, startTestApp, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
@@ -342,6 +343,11 @@ describe('run operations', () => {
     const cloneDone = await waitForRun(api, operator, cloned.data!.cloneRun.id, (r) => r.status === 'SUCCEEDED');
     expect(node(cloneDone, 'build').details?.reused ?? false).toBe(false);
     expect(node(cloneDone, 'build').output).toMatchObject({ stdout: 'built-v2\n' });
+
+    // The replay corpus: a rerun that reused a node, and a clone.
+    const client = (await testTemporal()).client;
+    await recordHistory(client.workflow.getHandle(second.temporalWorkflowId), 'rerun-reused');
+    await recordHistory(client.workflow.getHandle(cloneDone.temporalWorkflowId), 'cloned-run');
 
     expect(await auditActions(second.id)).toEqual(['rerunRun']);
     expect(await auditActions(cloned.data!.cloneRun.id)).toEqual(['cloneRun']);

@@ -21,6 +21,7 @@ import { errorCode, startTestApp, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
 import { Fixtures } from './support/fixtures';
 import { createTemplate, type RunView } from './support/runs';
+import { recordHistory } from '../support/runs';
 
 const SCHEDULE_FIELDS = `
   id projectId templateId templateName name version followLatest actionVersion
@@ -345,6 +346,7 @@ describe('schedules', () => {
     const [run] = await waitForRuns('new-year', (found) => succeeded(found).length === 1, 15_000);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(run).toMatchObject({ scheduleId: schedule.id, inputs: { greeting: 'hello' }, status: 'SUCCEEDED' });
+    await recordHistory(temporal.workflow.getHandle(run.temporalWorkflowId), 'scheduled-run');
     const live = await read(schedule.id);
     expect(live.actionCount).toBe(1);
     expect(live.recentActions.map((action) => action.runId)).toEqual([run.id]);
@@ -597,6 +599,54 @@ describe('schedules', () => {
     await remove(once);
   });
 
+  it('fires a one-off start time once, then has nothing left to do', async () => {
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 4000);
+    const schedule = await create({ templateId: quick, name: 'one-off', spec: { at: at.toISOString() } });
+    expect(schedule.nextActionTimes).toEqual([at.toISOString()]);
+    const [run] = await waitForRuns('one-off', (found) => succeeded(found).length === 1, 20_000);
+    expect(run).toMatchObject({ scheduleId: schedule.id, status: 'SUCCEEDED', startedBy: 'schedule:one-off' });
+    expect(run.temporalWorkflowId).toBe(`${schedule.temporalScheduleId}-${at.toISOString().replace('.000Z', 'Z')}`);
+    const live = await read(schedule.id);
+    expect(live).toMatchObject({ actionCount: 1, nextActionTimes: [] });
+    await sleep(1500);
+    expect((await runsOf('one-off')).length).toBe(1);
+    await remove(schedule);
+  });
+
+  it('accepts each of the six overlap policies and a catch-up window, at creation and in an update', async () => {
+    const policies = ['SKIP', 'BUFFER_ONE', 'BUFFER_ALL', 'CANCEL_OTHER', 'TERMINATE_OTHER', 'ALLOW_ALL'];
+    for (const [index, overlap] of policies.entries()) {
+      const schedule = await create({
+        templateId: quick,
+        name: `overlap-${index}`,
+        spec: { cron: '0 6 * * *', timezone: 'America/New_York' },
+        overlap,
+        catchupWindowSeconds: 60 * (index + 1),
+        paused: true,
+      });
+      expect(schedule).toMatchObject({ overlap, catchupWindowSeconds: 60 * (index + 1), paused: true });
+      const described = await temporal.schedule.getHandle(schedule.temporalScheduleId).describe();
+      expect(described.policies).toMatchObject({ overlap, catchupWindow: 60_000 * (index + 1) });
+      expect(described.spec.timezone).toBe('America/New_York');
+      const next = policies[(index + 1) % policies.length];
+      const updated = await api.gql<{ updateSchedule: ScheduleView }>(
+        UPDATE,
+        { input: { id: schedule.id, overlap: next, catchupWindowSeconds: 600 } },
+        editor,
+      );
+      expect(updated.data?.updateSchedule).toMatchObject({ overlap: next, catchupWindowSeconds: 600 });
+      const redescribed = await temporal.schedule.getHandle(schedule.temporalScheduleId).describe();
+      expect(redescribed.policies).toMatchObject({ overlap: next, catchupWindow: 600_000 });
+      await remove(schedule);
+    }
+    const unknown = await api.gql(
+      CREATE,
+      { input: { templateId: quick, name: 'overlap-x', spec: { cron: '0 6 * * *' }, overlap: 'SOMETIMES' } },
+      editor,
+    );
+    expect(unknown.errors).toBeDefined();
+  });
+
   it('lets editors manage schedules and viewers see them, and audits every change', async () => {
     const schedule = await create({ templateId: quick, name: 'guarded', spec: { cron: '0 4 * * *' }, paused: true });
 
@@ -615,6 +665,9 @@ describe('schedules', () => {
       expect(errorCode(denied)).toBe('FORBIDDEN');
       expect(errorCode(await api.gql(TRIGGER, { id: schedule.id }, token))).toBe('FORBIDDEN');
       expect(errorCode(await api.gql(RESUME, { id: schedule.id }, token))).toBe('FORBIDDEN');
+      expect(errorCode(await api.gql(PAUSE, { id: schedule.id }, token))).toBe('FORBIDDEN');
+      const window = { id: schedule.id, from: new Date(Date.now() - 120_000), to: new Date(Date.now() - 60_000) };
+      expect(errorCode(await api.gql(BACKFILL, window, token))).toBe('FORBIDDEN');
       expect(errorCode(await api.gql(DELETE, { id: schedule.id }, token))).toBe('FORBIDDEN');
       expect(errorCode(await api.gql(UPDATE, { input: { id: schedule.id, inputs: {} } }, token))).toBe('FORBIDDEN');
     }

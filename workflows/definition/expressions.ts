@@ -8,6 +8,7 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 import type { ASTNode } from '@marcbachmann/cel-js';
+import { secretPlaceholder, secretReferenceName, type SecretSite } from './secret-references';
 import type { JsonValue } from './types';
 
 // Built-ins captured once: inside a vm context (the Temporal workflow sandbox, Jest) every read of a
@@ -362,20 +363,55 @@ function stringify(value: JsonValue): string {
  * Resolves every `${expr}` inside a JSON value. A string that is exactly one `"${expr}"`
  * keeps the expression's type; other strings interpolate.
  *
+ * `${secrets.NAME}` is not evaluated: its placeholder text stays in the result, and when
+ * `secretSites` is given, where it stays is pushed there (see `secret-references.ts`), for the
+ * activity to substitute. Without `secretSites` the placeholder is left as plain text.
+ *
  * @example resolveTemplate({ url: 'https://x/${inputs.env}' }, scope)
  */
-export function resolveTemplate(value: JsonValue | undefined, scope: Record<string, unknown>): JsonValue {
+export function resolveTemplate(
+  value: JsonValue | undefined,
+  scope: Record<string, unknown>,
+  secretSites?: SecretSite[],
+): JsonValue {
+  return resolveAt(value, scope, secretSites, []);
+}
+
+function resolveAt(
+  value: JsonValue | undefined,
+  scope: Record<string, unknown>,
+  sites: SecretSite[] | undefined,
+  path: Array<string | number>,
+): JsonValue {
   if (value === undefined) return null;
   if (typeof value === 'string') {
     if (!value.includes('${')) return value;
     const parts = splitTemplate(value);
-    if (parts.length === 1 && 'expr' in parts[0]) return evaluateExpression(parts[0].expr, scope);
-    return parts.map((part) => ('expr' in part ? stringify(evaluateExpression(part.expr, scope)) : part.text)).join('');
+    if (parts.length === 1 && 'expr' in parts[0] && secretReferenceName(parts[0].expr) === undefined) {
+      return evaluateExpression(parts[0].expr, scope);
+    }
+    let out = '';
+    for (const part of parts) {
+      if (!('expr' in part)) {
+        out += part.text;
+        continue;
+      }
+      const secret = secretReferenceName(part.expr);
+      if (secret === undefined) {
+        out += stringify(evaluateExpression(part.expr, scope));
+        continue;
+      }
+      sites?.push({ path: [...path], offset: out.length, name: secret });
+      out += secretPlaceholder(secret);
+    }
+    return out;
   }
-  if (isArray(value)) return value.map((item) => resolveTemplate(item, scope));
+  if (isArray(value)) return value.map((item, index) => resolveAt(item, scope, sites, sites ? [...path, index] : path));
   if (value && typeof value === 'object') {
     const out: Record<string, JsonValue> = {};
-    for (const [key, item] of objectEntries(value)) setOwn(out, key, resolveTemplate(item, scope));
+    for (const [key, item] of objectEntries(value)) {
+      setOwn(out, key, resolveAt(item, scope, sites, sites ? [...path, key] : path));
+    }
     return out;
   }
   return value;

@@ -494,7 +494,7 @@ describe(validateDefinition.name, () => {
     });
 
     it('start from a known root', () => {
-      const raw = chain(shell('a', 'echo ${env.HOME} ${run.id} ${secrets.token} ${type(1) == int}'));
+      const raw = chain(shell('a', 'echo ${env.HOME} ${run.id} ${secrets.TOKEN} ${type(1) == int}'));
       expect(lines(problemsOf(raw))).toEqual([
         'nodes[0].with.command: unknown name env in `env.HOME`: expressions start from inputs, vars, nodes, run, secrets',
       ]);

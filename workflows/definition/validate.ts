@@ -15,6 +15,7 @@ import { parseDuration } from './duration';
 import { analyzeExpression, checkExpression, SCOPE_ROOTS, splitTemplate } from './expressions';
 import { checkInputValue, INPUT_KEYWORDS, INPUT_NAME_PATTERN, INPUT_TYPES, inputPattern, isInputType } from './inputs';
 import { childPath, copyJsonValue } from './problems';
+import { SECRET_NAME_PATTERN, secretReferenceName } from './secret-references';
 import type { Problem } from './problems';
 import { BUILTIN_NODE_TYPES, GATEWAY_TYPES, ON_FAILURE_VALUES, isBuiltinNodeType, isGatewayType } from './types';
 import type { Definition, InputDefinition, JsonObject, JsonValue } from './types';
@@ -1034,9 +1035,45 @@ class DefinitionValidation {
     }
     for (const part of parts) {
       if (!('expr' in part)) continue;
+      if (this.checkSecretReference(part.expr, path, site)) continue;
       const reference = this.parseExpression(part.expr, path);
       if (reference) this.checkReferences(reference, part.expr, path, site);
     }
+  }
+
+  /**
+   * `${secrets.NAME}` is a placeholder the plugin activity fills in, never a value expressions
+   * compute with: it must be the whole `${...}`, name a secret by its syntax, and sit in a plugin
+   * node's `with` (built-in nodes and outputs run in the workflow, whose history must not hold
+   * secrets). True when the expression reads `secrets` (checked here, problems reported).
+   */
+  private checkSecretReference(expression: string, path: string, site: ExpressionSite): boolean {
+    const name = secretReferenceName(expression);
+    if (name === undefined) {
+      let readsSecrets = false;
+      try {
+        readsSecrets = analyzeExpression(expression).roots.has('secrets');
+      } catch {
+        return false; // parseExpression reports it
+      }
+      if (readsSecrets) {
+        this.problem(
+          path,
+          `\`${expression}\` reads secrets: a secret can only be a whole placeholder like \${secrets.NAME}, never part of an expression`,
+        );
+      }
+      return readsSecrets;
+    }
+    if (!SECRET_NAME_PATTERN.test(name)) {
+      this.problem(path, `secrets.${name}: a secret name is upper case letters, digits and _, starting with a letter`);
+    }
+    if (site.kind !== 'node' || this.nodes[site.node]?.kind !== 'plugin') {
+      this.problem(
+        path,
+        `secrets.${name}: secrets can only be used in the with of a plugin node (their values never enter the workflow)`,
+      );
+    }
+    return true;
   }
 
   private checkCondition(edge: EdgeInfo): void {
@@ -1047,6 +1084,10 @@ class DefinitionValidation {
       return;
     }
     const reference = this.parseExpression(expression, path, true);
+    if (reference?.roots.includes('secrets')) {
+      this.problem(path, `\`${expression}\` reads secrets: conditions cannot (their values never enter the workflow)`);
+      return;
+    }
     if (reference) this.checkReferences(reference, expression, path, { kind: 'edge', source: edge.from });
   }
 

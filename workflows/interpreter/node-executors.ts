@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import { parseDuration } from '../definition/duration';
 import { isGatewayType, type JsonValue, type NodeDefinition } from '../definition/types';
+import type { SecretSite } from '../definition/secret-references';
 import type {
   ActivityPlan,
   ApprovalSpec,
@@ -127,12 +128,21 @@ async function runPluginNode(
   node: NodeDefinition,
   resolved: JsonValue,
   execution: number,
+  secrets: SecretSite[],
   machine?: RunMachine,
 ): Promise<NodeOutcome> {
   const plan = input.plan.activities[node.id];
   if (!plan) throw ApplicationFailure.nonRetryable(`no activity plan for node ${node.id}`, 'InvalidPlan');
+  const request: PluginActivityInput = {
+    runId: input.run.id,
+    nodeId: node.id,
+    ...(node.version ? { version: node.version } : {}),
+    input: resolved,
+    // Only when used, so inputs of runs without secrets stay as they were.
+    ...(secrets.length > 0 ? { secrets, ...(input.run.projectId ? { projectId: input.run.projectId } : {}) } : {}),
+  };
   if (plan.poll) {
-    return runPollingNode(input, node, resolved, plan.poll, plan.type, {
+    return runPollingNode(request, plan.poll, plan.type, {
       options: activityOptions(node, plan, execution),
       describeFailure: (err) => describeActivityFailure(err, plan),
       fail: (error, attempts) => new NodeFailure(error, attempts),
@@ -141,12 +151,7 @@ async function runPluginNode(
   }
   const activities = proxyActivities<Record<string, PluginActivity>>(activityOptions(node, plan, execution));
   try {
-    const result = await activities[plan.type]({
-      runId: input.run.id,
-      nodeId: node.id,
-      ...(node.version ? { version: node.version } : {}),
-      input: resolved,
-    });
+    const result = await activities[plan.type](request);
     return { output: result.output, attempts: result.attempt };
   } catch (err) {
     if (err instanceof ActivityFailure && !isCancellation(err)) {
@@ -223,6 +228,6 @@ export async function executeNode(
     case 'subflow':
       throw new NodeFailure({ type: 'UnsupportedNode', message: `${node.type} nodes are not supported yet` }, 1);
     default:
-      return runPluginNode(ctx.input, node, resolved, execution, ctx.machine);
+      return runPluginNode(ctx.input, node, resolved, execution, ctx.machine.secretSitesOf(node.id), ctx.machine);
   }
 }

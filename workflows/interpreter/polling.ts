@@ -11,10 +11,10 @@ import {
   sleep,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { JsonValue, NodeDefinition } from '../definition/types';
+import type { JsonValue } from '../definition/types';
 import type {
-  InterpreterInput,
   NodeError,
+  PluginActivityInput,
   PollActivityInput,
   PollActivityResult,
   PollPlan,
@@ -69,20 +69,12 @@ async function step(options: ActivityOptions, type: string, request: unknown, he
 
 /** Runs a polling plugin node to its end: its output, a NodeFailure, or a cancellation. */
 export async function runPollingNode(
-  input: InterpreterInput,
-  node: NodeDefinition,
-  resolved: JsonValue,
+  request: PluginActivityInput,
   poll: PollPlan,
   type: string,
   helpers: PollingHelpers,
 ): Promise<PollOutcome> {
   const base = helpers.options;
-  const request = {
-    runId: input.run.id,
-    nodeId: node.id,
-    ...(node.version ? { version: node.version } : {}),
-    input: resolved,
-  };
   const startedAt = Date.now();
   let result = await step(base, type, request, helpers);
   let attempts = result.attempt;

@@ -4,6 +4,7 @@
  * workflow drives it and unit specs exercise it directly.
  */
 import { evaluateCondition, ExpressionError, resolveTemplate, toCel } from '../definition/expressions';
+import type { SecretSite } from '../definition/secret-references';
 import { isGatewayType } from '../definition/types';
 import type { JsonObject, JsonValue, NodeDefinition, OnFailure } from '../definition/types';
 import { DEFAULT_MAX_CONCURRENCY } from '../contract';
@@ -81,6 +82,8 @@ export class RunMachine {
   private readonly firedIn = new Map<string, number>();
   private readonly ready: string[] = [];
   private readonly overrides = new Map<string, JsonObject>();
+  /** Where the last launch of each node put its `${secrets.NAME}` placeholders (for its activity). */
+  private readonly secretSites = new Map<string, SecretSite[]>();
   private readonly celNodes: Record<string, CelNode> = {};
   private readonly scope: Record<string, unknown>;
   private settled = 0;
@@ -236,8 +239,15 @@ export class RunMachine {
       this.setStatus(id, 'RUNNING');
       let input: JsonValue;
       try {
-        const raw = { ...(node.with ?? {}), ...(this.overrides.get(id) ?? {}) };
-        input = isGatewayType(node.type) ? null : resolveTemplate(raw, this.scope);
+        const overrides = this.overrides.get(id) ?? {};
+        const raw = { ...(node.with ?? {}), ...overrides };
+        const sites: SecretSite[] = [];
+        input = isGatewayType(node.type) ? null : resolveTemplate(raw, this.scope, sites);
+        // Only the template may reference secrets: a placeholder in an operator's retry `with` stays text.
+        this.secretSites.set(
+          id,
+          sites.filter((site) => !Object.prototype.hasOwnProperty.call(overrides, site.path[0])),
+        );
       } catch (err) {
         this.failNode(id, errorOf(err), now);
         continue;
@@ -356,6 +366,16 @@ export class RunMachine {
     ) {
       throw new InvalidOperationError('retry: `with` must be an object');
     }
+    if (request.with && /\$\{\s*secrets\b/.test(JSON.stringify(request.with))) {
+      throw new InvalidOperationError(
+        "retry: `with` cannot reference secrets; leave that key out to keep the template's value",
+      );
+    }
+  }
+
+  /** Where the node's current input holds `${secrets.NAME}` placeholders for its activity to fill in. */
+  secretSitesOf(nodeId: string): SecretSite[] {
+    return this.secretSites.get(nodeId) ?? [];
   }
 
   /** Puts a node that waits for an operator back in the ready queue, with optional new inputs. */

@@ -26,6 +26,11 @@ export enum Permission {
   TEMPLATE_WRITE = 'TEMPLATE_WRITE',
   /** Create, change, pause and delete schedules. */
   SCHEDULE_WRITE = 'SCHEDULE_WRITE',
+  /**
+   * Create, rotate and delete project secrets (values are write-only for everyone; viewers list
+   * names and metadata through PROJECT_READ, since templates must name them).
+   */
+  SECRET_WRITE = 'SECRET_WRITE',
   /** Add, change and remove project members. */
   MEMBER_MANAGE = 'MEMBER_MANAGE',
   /** Create projects (global admins only). */
@@ -66,6 +71,7 @@ export const PERMISSIONS: { readonly [P in Permission]: PermissionRule } = {
   [Permission.APPROVAL_DECIDE]: { scope: 'project', minRole: ProjectRole.OPERATOR },
   [Permission.TEMPLATE_WRITE]: { scope: 'project', minRole: ProjectRole.EDITOR },
   [Permission.SCHEDULE_WRITE]: { scope: 'project', minRole: ProjectRole.EDITOR },
+  [Permission.SECRET_WRITE]: { scope: 'project', minRole: ProjectRole.EDITOR },
   [Permission.MEMBER_MANAGE]: { scope: 'project', minRole: ProjectRole.OWNER },
   [Permission.PROJECT_CREATE]: { scope: 'admin' },
   [Permission.USER_ADMIN]: { scope: 'admin' },

@@ -3,6 +3,8 @@ import { ImmutableRecords1795222404243 } from './1795222404243-ImmutableRecords'
 import { TemplateArchive1795223037044 } from './1795223037044-TemplateArchive';
 import { RunProgress1795223235436 } from './1795223235436-RunProgress';
 import { ScheduleRuns1795227284641 } from './1795227284641-ScheduleRuns';
+import { RunCallback1795232572634 } from './1795232572634-RunCallback';
+import { ProjectSecrets1795232943682 } from './1795232943682-ProjectSecrets';
 import { RegisteredPlugins1795233070330 } from './1795233070330-RegisteredPlugins';
 
 /**
@@ -15,5 +17,7 @@ export const MIGRATIONS: Array<new () => unknown> = [
   TemplateArchive1795223037044,
   RunProgress1795223235436,
   ScheduleRuns1795227284641,
+  RunCallback1795232572634,
+  ProjectSecrets1795232943682,
   RegisteredPlugins1795233070330,
 ];

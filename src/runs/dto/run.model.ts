@@ -39,6 +39,27 @@ export class RunPauseModel {
   nodeId?: string | null;
 }
 
+@ObjectType('RunCallback', { description: "The run-end callback (startRun's callbackUrl) and how its delivery went." })
+export class RunCallbackModel {
+  @Field({ description: 'Where the final state is POSTed (credentials and query values masked).' })
+  url!: string;
+
+  @Field({ description: 'PENDING until the run ends, then DELIVERED or FAILED (refused, or its deadline passed).' })
+  status!: string;
+
+  @Field(() => Int, { description: 'POST attempts so far (retried with backoff).' })
+  attempts!: number;
+
+  @Field(() => String, { nullable: true, description: 'When it was delivered or given up (RFC 3339).' })
+  at!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'HTTP status of the last attempt, when there was a response.' })
+  httpStatus!: number | null;
+
+  @Field(() => RunErrorModel, { nullable: true, description: 'Why the last attempt failed, when it did.' })
+  error!: RunErrorModel | null;
+}
+
 @ObjectType('NodeRun', { description: 'The state of one node of a run.' })
 export class NodeRunModel {
   @Field({ description: "The node's id in the definition." })
@@ -122,11 +143,11 @@ export class RunModel {
   @Field(() => RunPauseModel, { nullable: true, description: 'Set while the run is paused.' })
   paused!: RunPauseModel | null;
 
-  @Field(() => GraphQLJSON, {
-    nullable: true,
-    description: 'Why nothing moves right now: [{ kind, nodeId, message }].',
-  })
+  /** What the interpreter last reported of `RunState.waitingOn`; the field adds Temporal's view (RunsResolver). */
   waitingOn!: JsonValue | null;
+
+  @Field(() => RunCallbackModel, { nullable: true, description: 'Set when the run was started with a callbackUrl.' })
+  callback!: RunCallbackModel | null;
 
   @Field({ description: 'Who started it: a username, token:<name> or schedule:<id>.' })
   startedBy!: string;
@@ -154,6 +175,9 @@ export class RunModel {
 
   @Field({ description: "The run's history in the Temporal Web UI." })
   temporalUiUrl!: string;
+
+  /** Set on the runs of a list: their `waitingOn` is what the database knows (no call to Temporal per run). */
+  listed?: boolean;
 
   /** Loaded with the run for `run(id)` and the subscription; resolved lazily elsewhere. */
   nodes?: NodeRunModel[];

@@ -25,6 +25,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<SwitchyardCon
     dataDir: mkdtempSync(join(tmpdir(), 'switchyard-test-')),
     graphql: { introspection: true },
     logLevel: 'info',
+    secrets: { keys: [{ id: 'test', key: randomBytes(32) }], source: 'explicit' },
     ...overrides,
   };
 }

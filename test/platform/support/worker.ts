@@ -1,6 +1,10 @@
 import { Worker } from '@temporalio/worker';
 import type { InjectedSinks } from '@temporalio/worker';
+import { createCallbackActivities } from '../../../activities/callback-activities';
 import { createPluginActivities } from '../../../activities/plugin-activities';
+import type { PluginLogger } from '../../../plugins/sdk';
+import type { SecretsKey } from '../../../src/config/config';
+import { databaseSecretResolver } from '../../../src/secrets/secret-store';
 import { createBuiltinRegistry } from '../../../plugins';
 import { createDataSource } from '../../../src/database/data-source';
 import {
@@ -25,7 +29,7 @@ export interface TestWorker {
 
 /**
  * Starts a real worker on `taskQueue`: the interpreter, the built-in plugins as activities
- * (`createPluginActivities(createBuiltinRegistry())`) plus the test activities, and the progress
+ * (`createPluginActivities(createBuiltinRegistry())`), the run-end callback, plus the test activities, and the progress
  * recorder writing to `databaseUrl` — wired exactly as a production worker wires it. With
  * `recorder: false` the worker's progress sink drops every report (a recorder that cannot write),
  * which is what the reconciler must repair.
@@ -34,17 +38,35 @@ export async function startTestWorker(options: {
   databaseUrl: string;
   taskQueue: string;
   recorder?: false | ProgressRecorderOptions;
+  /** Resolve `${secrets.NAME}` from the database with these keys (the API's `config.secrets.keys`). */
+  secretsKeys?: SecretsKey[];
+  /** Where plugins' log lines go (Temporal's runtime logger when absent). */
+  logger?: PluginLogger;
 }): Promise<TestWorker> {
   const env = await testTemporal();
   const test = createTestActivities();
-  const dataSource = options.recorder === false ? undefined : await createDataSource(options.databaseUrl).initialize();
-  const recorder = dataSource ? createProgressSinks(dataSource, options.recorder || {}) : undefined;
+  const dataSource =
+    options.recorder === false && !options.secretsKeys
+      ? undefined
+      : await createDataSource(options.databaseUrl).initialize();
+  const recorder =
+    dataSource && options.recorder !== false ? createProgressSinks(dataSource, options.recorder || {}) : undefined;
+  const secrets =
+    dataSource && options.secretsKeys ? databaseSecretResolver(dataSource, options.secretsKeys) : undefined;
   const dropReports: InjectedSinks<ProgressSinks> = { progress: { report: { fn: () => undefined } } };
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: options.taskQueue,
     workflowBundle: testWorkflowBundle(),
-    activities: { ...test.activities, ...createPluginActivities({ registry: createBuiltinRegistry() }) },
+    activities: {
+      ...test.activities,
+      ...createPluginActivities({
+        registry: createBuiltinRegistry(),
+        ...(secrets ? { secrets } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+      }),
+      ...createCallbackActivities(),
+    },
     sinks: recorder?.sinks ?? dropReports,
   });
   const running = worker.run();
