@@ -5,6 +5,7 @@ import { PluginError, type JsonValue, type Plugin, type PluginContext, type Plug
 import { SchemaValidator, formatProblems } from '../plugins/sdk/validation';
 import type { PluginActivityInput, PluginActivityResult } from '../workflows/contract';
 import { secretNames, substituteSecrets } from '../workflows/definition/secret-references';
+import { createPollStepActivities, pollResult } from './polling-activities';
 import { createScrubber, scrubValue, type SecretResolver } from './secret-resolver';
 import { announceCallback, callbackUrlFor, type AwaitCallbackDeps } from './await-callback';
 
@@ -60,7 +61,11 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
 
   const activities: Record<string, PluginActivity> = {};
   for (const type of registry.types()) {
-    activities[type] = async (request: PluginActivityInput): Promise<PluginActivityResult> => {
+    /** Finds the plugin, checks the input, builds the context and runs `call`, failures translated. */
+    const invoke = async <T>(
+      request: PluginActivityInput,
+      call: (plugin: Plugin<JsonValue>, ctx: PluginContext, input: JsonValue) => Promise<T>,
+    ): Promise<{ value: T; attempt: number; plugin: Plugin<JsonValue> }> => {
       const context = Context.current();
       const plugin = registry.get(type, request.version);
       if (!plugin) {
@@ -109,12 +114,20 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
         });
       }
       try {
-        const output = await (plugin as Plugin<JsonValue>).execute(ctx, input);
-        return { output: scrub ? scrubValue(output, scrub) : output, attempt };
+        // What the plugin answers (its output, or a polling step and its state) never carries a secret value.
+        const value = await call(plugin, ctx, input);
+        return { value: scrub ? scrubValue(value, scrub) : value, attempt, plugin };
       } catch (err) {
         throw scrubFailure(toActivityFailure(err, context.cancellationSignal), scrub);
       }
     };
+    activities[type] = async (request: PluginActivityInput): Promise<PluginActivityResult> => {
+      const { value, attempt, plugin } = await invoke(request, (plugin, ctx, input) => plugin.execute(ctx, input));
+      return plugin.poll ? (pollResult(plugin, value, attempt) as PluginActivityResult) : { output: value, attempt };
+    };
+    if (registry.versions(type).some((version) => registry.get(type, version)?.poll)) {
+      Object.assign(activities, createPollStepActivities(type, invoke));
+    }
   }
   return activities;
 }

@@ -2,6 +2,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PLUGIN_TYPE_PATTERN } from './registry';
 import type { Plugin, PluginDescriptor } from './sdk';
+import { durationToMs } from './sdk/duration';
+import { pollingProblem } from './sdk/polling';
 import { SchemaValidator, formatProblems } from './sdk/validation';
 import { parseSemver } from './semver';
 
@@ -196,6 +198,8 @@ function checkPlugin(value: unknown, validator: SchemaValidator): string | undef
   if (plugin.deprecated !== undefined && (typeof plugin.deprecated !== 'string' || plugin.deprecated === '')) {
     return `${id}: deprecated must say why, and what to use instead`;
   }
+  const polling = pollingProblem(plugin, durationToMs);
+  if (polling) return `${id}: ${polling}`;
   for (const key of ['inputSchema', 'outputSchema'] as const) {
     const schema = plugin[key];
     if (schema === undefined && key === 'outputSchema') continue;

@@ -1,4 +1,6 @@
 import type { Plugin, PluginCatalog, PluginDescriptor } from './sdk';
+import { durationToMs } from './sdk/duration';
+import { pollingProblem } from './sdk/polling';
 import { compareSemver, parseSemver, type SemVer } from './semver';
 
 /** A plugin type: dotted lower-case words, `http.request`, `acme.deploy-app`. */
@@ -42,6 +44,8 @@ export class PluginRegistry implements PluginCatalog {
       if (plugin.deprecated !== undefined && (typeof plugin.deprecated !== 'string' || plugin.deprecated === '')) {
         throw new Error(`Plugin ${id}: deprecated must say why, and what to use instead`);
       }
+      const polling = pollingProblem(plugin, durationToMs);
+      if (polling) throw new Error(`Plugin ${id}: ${polling}`);
       const entries = this.byType.get(plugin.type) ?? [];
       if (entries.some((entry) => compareSemver(entry.semver, semver) === 0)) {
         throw new Error(`Duplicate plugin ${id}: each type@version may be registered once`);
@@ -111,7 +115,9 @@ function newest(entries: readonly Entry[]): Entry | undefined {
 
 /** The plugin without its code: safe to hand to the catalog, the validator and the UI. */
 function toDescriptor(plugin: Plugin): PluginDescriptor {
-  const descriptor: PluginDescriptor & { execute?: unknown } = { ...plugin };
+  const descriptor: PluginDescriptor & { execute?: unknown; check?: unknown; cancel?: unknown } = { ...plugin };
   delete descriptor.execute;
+  delete descriptor.check;
+  delete descriptor.cancel;
   return descriptor;
 }

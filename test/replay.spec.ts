@@ -38,6 +38,8 @@ describe('replay of recorded interpreter histories', () => {
         'foreach-retry.json',
       ]),
     );
+    // Polling plugins: checks on durable timers, and the cancel step when the run is cancelled.
+    expect(files).toEqual(expect.arrayContaining(['polling.json', 'polling-cancelled.json']));
   });
 
   // With the production data converter (the payload codec): these histories predate encryption,

@@ -35,6 +35,20 @@ export interface ActivityPlan {
     maximumIntervalMs?: number;
     nonRetryableErrorTypes?: string[];
   };
+  /** Set for polling plugins: the node is started, then checked on durable timers until done. */
+  poll?: PollPlan;
+}
+
+/** How the interpreter polls a polling plugin's node (compiled from its `poll` spec, milliseconds). */
+export interface PollPlan {
+  intervalMs: number;
+  backoffCoefficient: number;
+  maxIntervalMs?: number;
+  timeoutMs?: number;
+  /** The activity type of a check: `<type>.check`. */
+  checkType: string;
+  /** The activity type that stops the work when the node is cancelled or times out: `<type>.cancel` (a no-op for plugins without `cancel`). */
+  cancelType: string;
 }
 
 /**
@@ -182,6 +196,16 @@ export interface NodeState {
   itemCallbacks?: Record<string, NodeCallbackInfo>;
   /** Nodes with `foreach`: progress over the items. */
   items?: ForeachProgress;
+  /** Polling plugin nodes: how the polling goes. */
+  poll?: PollProgress;
+}
+
+/** Where a polling node stands: checks done, when the next one runs, the plugin's last state (when small). */
+export interface PollProgress {
+  checks: number;
+  /** RFC 3339. */
+  nextCheckAt?: string;
+  state?: JsonValue;
 }
 
 /** A `foreach` node's progress: how many items there are and how they stand. */
@@ -316,6 +340,22 @@ export interface PluginActivityInput {
 export interface PluginActivityResult {
   output: JsonValue;
   attempt: number;
+}
+
+/** What a polling plugin's start and check activities return: done with the output, or the state to check next. */
+export interface PollActivityResult {
+  attempt: number;
+  done: boolean;
+  output?: JsonValue;
+  /** Set while not done: what the next check (or a cancel) receives. */
+  state?: JsonValue;
+}
+
+/** What the check and cancel activities of a polling plugin receive: the node's input and the last state. */
+export interface PollActivityInput extends PluginActivityInput {
+  state: JsonValue;
+  /** 1 for the first check. */
+  poll: number;
 }
 
 /** What changed in a run since the last report: the run's status and the nodes whose state changed. */

@@ -4,3 +4,4 @@ export * from './duration';
 export * from './cancellation';
 export * from './capped-output';
 export * from './json-path';
+export * from './polling';

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonSchema, JsonValue, RetrySpec, TimeoutSpec } from './types';
+import type { JsonObject, JsonSchema, JsonValue, PollSpec, RetrySpec, TimeoutSpec } from './types';
 
 /** Structured logger handed to a plugin; lines carry the run, node and attempt. */
 export interface PluginLogger {
@@ -68,6 +68,8 @@ export interface PluginDescriptor {
   readonly deprecated?: string;
   /** Example `with` blocks, shown in the catalog and checked by the plugin's tests. */
   readonly examples?: ReadonlyArray<{ title: string; with: JsonObject }>;
+  /** Set by polling plugins (`definePollingPlugin`): started, then checked on durable timers until done. */
+  readonly poll?: PollSpec;
 }
 
 /**

@@ -35,3 +35,22 @@ export interface TimeoutSpec {
   scheduleToStart?: string;
   heartbeat?: string;
 }
+
+/**
+ * How a polling plugin is polled: the first wait is `interval`, each next one `backoffCoefficient`
+ * times longer, capped at `maxInterval`; after `timeout` (counted from the first step) the node
+ * fails with `PollTimeout` and the plugin's `cancel` runs. Durations are strings like `5s`, `1m`, `2h`.
+ *
+ * The waits are durable timers of the run: no worker slot is held between two checks.
+ *
+ * @example { interval: '5s', backoffCoefficient: 1.5, maxInterval: '1m', timeout: '2h' }
+ */
+export interface PollSpec {
+  interval: string;
+  /** Default 1 (a constant interval); at least 1. */
+  backoffCoefficient?: number;
+  /** Default: no cap. */
+  maxInterval?: string;
+  /** Default: no limit but the node's. */
+  timeout?: string;
+}

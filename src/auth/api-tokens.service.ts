@@ -127,6 +127,7 @@ export class ApiTokensService {
       projectId: row.project_id,
       role,
       createdByUserId: row.created_by_id,
+      createdByAdmin: row.creator_is_admin,
     };
   }
 }

@@ -34,6 +34,13 @@ function workerSecretsKeys(env: NodeJS.ProcessEnv): SecretsKey[] {
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/** SWITCHYARD_PLUGIN_DIRS plus the `--plugin-dir` options. */
+function withPluginDirs(env: NodeJS.ProcessEnv, dirs: string[] | undefined): NodeJS.ProcessEnv {
+  if (!dirs || dirs.length === 0) return env;
+  const all = [env.SWITCHYARD_PLUGIN_DIRS, ...dirs].filter((dir) => dir && dir.trim() !== '');
+  return { ...env, SWITCHYARD_PLUGIN_DIRS: all.join(',') };
+}
+
 /**
  * Callback nodes on a worker apart from the API need the API's key (`SWITCHYARD_CALLBACK_KEY`, or
  * the `JWT_SECRET` it is derived from) and its public URL (`SWITCHYARD_PUBLIC_URL`).
@@ -60,7 +67,10 @@ function callbackSettings(
  * The task queue is `--task-queue`, else TEMPORAL_TASK_QUEUE, else {@link DEFAULT_TASK_QUEUE}.
  * With DATABASE_URL, run progress is recorded into PostgreSQL as the platform's own worker does.
  */
-export async function serveWorker(ctx: CliContext, options: { taskQueue?: string }): Promise<number> {
+export async function serveWorker(
+  ctx: CliContext,
+  options: { taskQueue?: string; pluginDir?: string[] },
+): Promise<number> {
   const { io } = ctx;
   const log = (text: string) => io.err(line(text));
   const taskQueue = options.taskQueue ?? (io.env.TEMPORAL_TASK_QUEUE?.trim() || DEFAULT_TASK_QUEUE);
@@ -108,7 +118,7 @@ export async function serveWorker(ctx: CliContext, options: { taskQueue?: string
       address,
       namespace,
       taskQueue,
-      registry: (await configuredPlugins(io.env, log)).registry,
+      registry: (await configuredPlugins(withPluginDirs(io.env, options.pluginDir), log)).registry,
       payloadKeys,
       dataSource,
       secrets: dataSource

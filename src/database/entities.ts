@@ -1,6 +1,7 @@
 import { AuditLogEntry } from '../audit/audit-log-entry.entity';
 import { ApiToken } from '../auth/api-token.entity';
 import { CallbackUse } from '../callbacks/callback-use.entity';
+import { RegisteredPlugin } from '../plugins-catalog/registered-plugin.entity';
 import { Membership } from '../projects/membership.entity';
 import { Project } from '../projects/project.entity';
 import { NodeRun } from '../runs/node-run.entity';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   AuditLogEntry,
   Secret,
   CallbackUse,
+  RegisteredPlugin,
 ];

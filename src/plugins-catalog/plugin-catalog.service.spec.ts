@@ -45,4 +45,37 @@ describe(PluginCatalogService.name, () => {
     expect(catalog.registry).toBe(registry);
     expect(catalog.registry.versions('acme.page')).toEqual(['1.0.0']);
   });
+
+  it('registerRemote() adds descriptors, replaces the same type@version, and refuses to shadow a local plugin', () => {
+    const catalog = new PluginCatalogService();
+    const descriptor = {
+      type: 'acme.remote',
+      version: '1.0.0',
+      title: 'Remote',
+      inputSchema: { type: 'object' },
+      taskQueue: 'acme-q',
+      poll: { interval: '5s' },
+    };
+    catalog.registerRemote([descriptor]);
+    catalog.registerRemote([{ ...descriptor, title: 'Remote, renamed', taskQueue: 'acme-q2' }]);
+    expect(catalog.registry.versions('acme.remote')).toEqual(['1.0.0']);
+    expect(catalog.find('acme.remote')).toMatchObject({ title: 'Remote, renamed', taskQueue: 'acme-q2' });
+    expect(catalog.find('acme.remote')).not.toHaveProperty('check');
+
+    catalog.register([custom('1.0.0')]);
+    expect(catalog.find('acme.remote')?.title).toBe('Remote, renamed');
+    const before = catalog.registry;
+    expect(() => catalog.registerRemote([{ ...descriptor, type: 'acme.page' }])).toThrow(
+      /Duplicate plugin acme.page@1.0.0/,
+    );
+    expect(() => catalog.registerRemote([{ ...descriptor, type: 'builtin.noop' }])).toThrow(
+      /Duplicate plugin builtin.noop/,
+    );
+    expect(catalog.registry).toBe(before);
+
+    // A plugin loaded locally later wins over the remote registration of the same type@version.
+    catalog.register([{ ...custom('1.0.0'), type: 'acme.remote', title: 'Local' }]);
+    expect(catalog.find('acme.remote')).toMatchObject({ title: 'Local' });
+    expect(catalog.find('acme.remote')).not.toHaveProperty('taskQueue');
+  });
 });

@@ -44,6 +44,7 @@ const PLATFORM_DECLARATIONS: Record<string, string> = {
   'ProjectsResolver.project': 'PROJECT_READ project from arg id',
   'ProjectsResolver.projects': 'SIGNED_IN',
   'ProjectsResolver.removeMember': 'MEMBER_MANAGE project from arg projectId',
+  'PluginsCatalogResolver.registerPlugins': 'PLUGIN_REGISTER',
   'UsersResolver.createUser': 'USER_ADMIN',
   'UsersResolver.me': 'SIGNED_IN',
   'UsersResolver.users': 'USER_ADMIN',

@@ -4,7 +4,8 @@
  * defaults and converted to milliseconds.
  */
 import type { PluginCatalog } from '../../plugins/sdk/plugin';
-import type { ActivityPlan, ExecutionPlan } from '../contract';
+import type { PollSpec } from '../../plugins/sdk/types';
+import type { ActivityPlan, ExecutionPlan, PollPlan } from '../contract';
 import { parseDuration } from './duration';
 import type { Definition, NodeDefinition, RetrySpec, TimeoutSpec } from './types';
 import { isBuiltinNodeType, isGatewayType } from './types';
@@ -53,7 +54,20 @@ export function compileActivity(node: NodeDefinition, catalog: PluginCatalog): A
   if (plan.startToCloseTimeoutMs === undefined && plan.scheduleToCloseTimeoutMs === undefined) {
     plan.startToCloseTimeoutMs = DEFAULT_START_TO_CLOSE_MS;
   }
+  if (plugin.poll) plan.poll = compilePoll(plugin.type, plugin.poll);
   return plan;
+}
+
+/** A polling plugin's spec in milliseconds, with its check and cancel activity types. */
+export function compilePoll(type: string, poll: PollSpec): PollPlan {
+  return definedOnly({
+    intervalMs: parseDuration(poll.interval) ?? 1000,
+    backoffCoefficient: poll.backoffCoefficient ?? 1,
+    maxIntervalMs: milliseconds(poll.maxInterval),
+    timeoutMs: milliseconds(poll.timeout),
+    checkType: `${type}.check`,
+    cancelType: `${type}.cancel`,
+  });
 }
 
 /**

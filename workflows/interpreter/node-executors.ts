@@ -29,6 +29,7 @@ import {
 import { runForeach } from './foreach';
 import { NodeFailure, type NodeOutcome } from './node-failure';
 import type { NodeLaunch, RunMachine } from './run-machine';
+import { runPollingNode } from './polling';
 
 /** What an executor may use besides the node: the run's input and its state machine. */
 export interface ExecutionContext {
@@ -129,21 +130,31 @@ async function runPluginNode(
   execution: number,
   instanceId: string,
   secrets: SecretSite[],
+  machine?: RunMachine,
 ): Promise<NodeOutcome> {
   const plan = input.plan.activities[node.id];
   if (!plan) throw ApplicationFailure.nonRetryable(`no activity plan for node ${node.id}`, 'InvalidPlan');
+  const request: PluginActivityInput = {
+    runId: input.run.id,
+    nodeId: node.id,
+    ...(node.version ? { version: node.version } : {}),
+    input: resolved,
+    // Only when used, so inputs of runs without secrets stay as they were.
+    ...(secrets.length > 0 ? { secrets, ...(input.run.projectId ? { projectId: input.run.projectId } : {}) } : {}),
+  };
+  if (plan.poll) {
+    return runPollingNode(request, plan.poll, plan.type, {
+      options: activityOptions(node, plan, execution, instanceId),
+      describeFailure: (err) => describeActivityFailure(err, plan),
+      fail: (error, attempts) => new NodeFailure(error, attempts),
+      progress: (progress) => machine?.recordPoll(node.id, progress),
+    });
+  }
   const activities = proxyActivities<Record<string, PluginActivity>>(
     activityOptions(node, plan, execution, instanceId),
   );
   try {
-    const result = await activities[plan.type]({
-      runId: input.run.id,
-      nodeId: node.id,
-      ...(node.version ? { version: node.version } : {}),
-      input: resolved,
-      // Only when used, so inputs of runs without secrets stay as they were.
-      ...(secrets.length > 0 ? { secrets, ...(input.run.projectId ? { projectId: input.run.projectId } : {}) } : {}),
-    });
+    const result = await activities[plan.type](request);
     return { output: result.output, attempts: result.attempt };
   } catch (err) {
     if (err instanceof ActivityFailure && !isCancellation(err)) {
@@ -300,6 +311,14 @@ export async function executeNode(
     case 'callback':
       return runCallbackNode(ctx.input, node, resolved, node.id, execution);
     default:
-      return runPluginNode(ctx.input, node, resolved, execution, node.id, ctx.machine.secretSitesOf(node.id));
+      return runPluginNode(
+        ctx.input,
+        node,
+        resolved,
+        execution,
+        node.id,
+        ctx.machine.secretSitesOf(node.id),
+        ctx.machine,
+      );
   }
 }

@@ -24,6 +24,7 @@ import type {
   NodeError,
   NodeState,
   NodeStatus,
+  PollProgress,
   RetryNodeRequest,
   RunState,
   RunStatus,
@@ -514,6 +515,13 @@ export class RunMachine {
     this.waiting.delete(request.nodeId);
     this.skip(request.nodeId, 'operator', request.takeEdgeTo);
     return state;
+  }
+
+  /** Records how a polling node's polling goes (shown with the node; no effect on scheduling). */
+  recordPoll(id: string, progress: PollProgress): void {
+    this.nodes[id].poll = progress;
+    this.changed.add(id);
+    this.onChange();
   }
 
   /** Marks an approval node WAITING for a decision. */

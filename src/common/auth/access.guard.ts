@@ -21,7 +21,7 @@ import {
   type ProjectLocator,
   PUBLIC_METADATA,
 } from './require-permission.decorator';
-import { roleAtLeast } from './roles';
+import { ProjectRole, roleAtLeast } from './roles';
 
 /** Reads `a.b.c` from an object; `undefined` when any step is missing. */
 export function valueAtPath(source: unknown, path: string): unknown {
@@ -31,6 +31,11 @@ export function valueAtPath(source: unknown, path: string): unknown {
     current = (current as Record<string, unknown>)[key];
   }
   return current;
+}
+
+/** An API token with the OWNER role whose creator is a global admin: a platform service's credential. */
+function isAdminOwnerToken(principal: Principal): boolean {
+  return principal.kind === 'apiToken' && principal.createdByAdmin === true && principal.role === ProjectRole.OWNER;
 }
 
 /**
@@ -84,7 +89,12 @@ export class AccessGuard implements CanActivate {
       if (rule.scope === 'signedIn') return true;
       if (rule.scope === 'admin') {
         if (principal.kind === 'user' && principal.isAdmin) return true;
-        throw new ForbiddenError('Requires a global admin');
+        if (rule.adminTokens && isAdminOwnerToken(principal)) return true;
+        throw new ForbiddenError(
+          rule.adminTokens
+            ? 'Requires a global admin, or an OWNER API token a global admin created'
+            : 'Requires a global admin',
+        );
       }
 
       const located = await this.locate(declaration.project!, context);

@@ -39,18 +39,25 @@ export enum Permission {
   USER_ADMIN = 'USER_ADMIN',
   /** Read audit entries that belong to no project: logins, user administration (global admins only). */
   SYSTEM_AUDIT_READ = 'SYSTEM_AUDIT_READ',
+  /**
+   * Register the plugins a worker of their own serves (a remote plugin worker at start): global admins,
+   * and OWNER API tokens a global admin created (the worker's credential).
+   */
+  PLUGIN_REGISTER = 'PLUGIN_REGISTER',
 }
 
 /**
  * Who a permission is granted to:
  * - `signedIn`: any authenticated principal;
  * - `project`: a principal whose role in the project is `minRole` or higher (global admins always);
- * - `admin`: global admins only (API tokens never are).
+ * - `admin`: global admins only (API tokens never are), unless `adminTokens`: then also API tokens
+ *   with the OWNER role whose creator is (still) a global admin, for platform services such as
+ *   remote plugin workers.
  */
 export type PermissionRule =
   | { readonly scope: 'signedIn' }
   | { readonly scope: 'project'; readonly minRole: ProjectRole }
-  | { readonly scope: 'admin' };
+  | { readonly scope: 'admin'; readonly adminTokens?: boolean };
 
 /** THE permission table: every permission and the least role that grants it. */
 export const PERMISSIONS: { readonly [P in Permission]: PermissionRule } = {
@@ -69,4 +76,5 @@ export const PERMISSIONS: { readonly [P in Permission]: PermissionRule } = {
   [Permission.PROJECT_CREATE]: { scope: 'admin' },
   [Permission.USER_ADMIN]: { scope: 'admin' },
   [Permission.SYSTEM_AUDIT_READ]: { scope: 'admin' },
+  [Permission.PLUGIN_REGISTER]: { scope: 'admin', adminTokens: true },
 };

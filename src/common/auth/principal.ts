@@ -19,6 +19,8 @@ export interface ApiTokenPrincipal {
   readonly projectId: string;
   readonly role: ProjectRole;
   readonly createdByUserId: string;
+  /** Its creator is a global admin now (what `adminTokens` permissions ask for). */
+  readonly createdByAdmin?: boolean;
 }
 
 /** Whoever is calling: a user or an API token. */
