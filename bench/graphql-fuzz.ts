@@ -28,7 +28,7 @@ async function main(): Promise<number> {
       target: 'zero HTTP 5xx, every error with extensions.code, zero leaks across projects',
       targetMet: summary.findings.length === 0,
       ...summary,
-      findings: summary.findings.slice(0, 50),
+      findings: summary.findings.slice(0, 200),
       findingCount: summary.findings.length,
     };
     console.log(
