@@ -33,6 +33,10 @@ export type RunCallbackRecord =
 // What the reconciler scans: the runs not finished yet.
 @Index('IDX_runs_active', ['createdAt'], { where: `"status" IN ('PENDING', 'RUNNING', 'PAUSED', 'WAITING')` })
 @Index('IDX_runs_project_template_status', ['projectId', 'templateId', 'status'])
+// The filtered pages of the `runs` query: one equality, then the page order.
+@Index('IDX_runs_project_status_created_id', ['projectId', 'status', 'createdAt', 'id'])
+@Index('IDX_runs_project_template_created_id', ['projectId', 'templateId', 'createdAt', 'id'])
+@Index('IDX_runs_project_started_by_created_id', ['projectId', 'startedBy', 'createdAt', 'id'])
 @Index('UQ_runs_project_request', ['projectId', 'requestId'], { unique: true })
 @Check('CHK_runs_status', `"status" IN (${sqlValues(RUN_STATUSES)})`)
 export class Run {

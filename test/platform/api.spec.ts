@@ -112,6 +112,10 @@ describe('the API surface', () => {
       const tokens = `{ ${Array.from({ length: 6000 }, () => '__typename').join(' ')} }`;
       const tooManyTokens = await api.gql(tokens, undefined, admin);
       expect(tooManyTokens.errors![0].message).toMatch(/token/i);
+      expect(tooManyTokens.status).toBe(400);
+      const syntaxError = await api.gql('query { me { id', undefined, admin);
+      expect(syntaxError.status).toBe(400);
+      expect(syntaxError.errors![0].extensions!.code).toBe('GRAPHQL_PARSE_FAILED');
 
       const batch = await fetch(`${api.baseUrl}/graphql`, {
         method: 'POST',

@@ -3,7 +3,7 @@
  * node, its activity options, merged from the node's own `retry` and `timeout` over its plugin's
  * defaults and converted to milliseconds.
  */
-import type { PluginCatalog } from '../../plugins/sdk/plugin';
+import type { PluginCatalog, PluginDescriptor } from '../../plugins/sdk/plugin';
 import type { PollSpec } from '../../plugins/sdk/types';
 import type { ActivityPlan, ExecutionPlan, PollPlan } from '../contract';
 import { parseDuration } from './duration';
@@ -13,9 +13,15 @@ import { isBuiltinNodeType, isGatewayType } from './types';
 /** Used when neither the node nor its plugin sets startToClose or scheduleToClose: Temporal needs one. */
 export const DEFAULT_START_TO_CLOSE_MS = 10 * 60 * 1000;
 
+// Captured once: inside a vm context (Jest, the workflow sandbox) every read of a global is intercepted.
+const { keys: objectKeys } = Object;
+
 function definedOnly<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = item;
+  for (const key of objectKeys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== undefined) out[key] = item;
+  }
   return out as T;
 }
 
@@ -24,13 +30,25 @@ function merge<T extends object>(base: T | undefined, override: T | undefined): 
   return { ...definedOnly(base ?? ({} as T)), ...definedOnly(override ?? ({} as T)) };
 }
 
+/** Parsed durations: a large definition repeats the same few (`30s`, `1m`) on every node. */
+const durationCache = new Map<string, number | undefined>();
+const DURATION_CACHE_LIMIT = 1_000;
+
 function milliseconds(duration: string | undefined): number | undefined {
-  return duration === undefined ? undefined : parseDuration(duration);
+  if (duration === undefined) return undefined;
+  if (durationCache.has(duration)) return durationCache.get(duration);
+  const ms = parseDuration(duration);
+  if (durationCache.size >= DURATION_CACHE_LIMIT) durationCache.clear();
+  durationCache.set(duration, ms);
+  return ms;
 }
 
 /** The activity options of one plugin node. */
 export function compileActivity(node: NodeDefinition, catalog: PluginCatalog): ActivityPlan {
-  const plugin = catalog.find(node.type, node.version);
+  return activityPlan(node, catalog.find(node.type, node.version));
+}
+
+function activityPlan(node: NodeDefinition, plugin: PluginDescriptor | undefined): ActivityPlan {
   if (!plugin)
     throw new Error(`unknown plugin ${node.type}${node.version ? `@${node.version}` : ''} for node ${node.id}`);
   const timeout: TimeoutSpec = merge(plugin.defaults?.timeout, node.timeout);
@@ -80,9 +98,17 @@ export function compilePoll(type: string, poll: PollSpec): PollPlan {
  */
 export function compilePlan(definition: Definition, catalog: PluginCatalog): ExecutionPlan {
   const activities: Record<string, ActivityPlan> = {};
+  // A definition names a few plugins many times: one catalog lookup each (a lookup copies the descriptor).
+  const plugins = new Map<string, PluginDescriptor | undefined>();
   for (const node of definition.nodes) {
     if (isGatewayType(node.type) || isBuiltinNodeType(node.type)) continue;
-    activities[node.id] = compileActivity(node, catalog);
+    const key = node.version === undefined ? node.type : `${node.type}@${node.version}`;
+    let plugin = plugins.get(key);
+    if (plugin === undefined && !plugins.has(key)) {
+      plugin = catalog.find(node.type, node.version);
+      plugins.set(key, plugin);
+    }
+    activities[node.id] = activityPlan(node, plugin);
   }
   return { definition, activities };
 }

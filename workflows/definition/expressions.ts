@@ -200,6 +200,12 @@ function walk(node: ASTNode, bound: Set<string>, out: ExpressionReference): void
   }
 }
 
+const BACKSLASH = 0x5c;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
 /** A piece of a template string: literal text or an expression. */
 type Part = { text: string } | { expr: string };
 
@@ -243,18 +249,19 @@ export function splitTemplate(source: string): Part[] {
 }
 
 function findClosingBrace(source: string, from: number): number {
+  // Character codes, not one-character strings: this runs over every template of a definition.
   let depth = 0;
-  let quote: string | undefined;
+  let quote = 0;
   for (let i = from; i < source.length; i++) {
-    const ch = source[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
+    const ch = source.charCodeAt(i);
+    if (quote !== 0) {
+      if (ch === BACKSLASH) i++;
+      else if (ch === quote) quote = 0;
       continue;
     }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '{') depth++;
-    else if (ch === '}') {
+    if (ch === DOUBLE_QUOTE || ch === SINGLE_QUOTE) quote = ch;
+    else if (ch === OPEN_BRACE) depth++;
+    else if (ch === CLOSE_BRACE) {
       if (depth === 0) return i;
       depth--;
     }

@@ -402,6 +402,8 @@ class DefinitionValidation {
   /** Position in a topological order, or undefined when the graph has a cycle. */
   private topo?: Int32Array;
   private readonly queries: UpstreamQuery[] = [];
+  /** Catalog lookups by `type@version`: a definition names a few plugins many times. */
+  private readonly plugins = new Map<string, PluginDescriptor | undefined>();
 
   constructor(private readonly catalog: PluginCatalog) {}
 
@@ -661,7 +663,7 @@ class DefinitionValidation {
     }
     let plugin: PluginDescriptor | undefined;
     try {
-      plugin = this.catalog.find(type, version);
+      plugin = this.findPlugin(type, version);
       if (!plugin && version !== undefined) {
         const versions = this.catalog
           .list()
@@ -695,6 +697,16 @@ class DefinitionValidation {
     info.kind = 'plugin';
     info.plugin = plugin;
     if (plugin.deprecated) this.warn(path, `plugin ${type}@${plugin.version} is deprecated: ${plugin.deprecated}`);
+  }
+
+  private findPlugin(type: string, version: string | undefined): PluginDescriptor | undefined {
+    const key = version === undefined ? type : `${type}@${version}`;
+    let plugin = this.plugins.get(key);
+    if (plugin === undefined && !this.plugins.has(key)) {
+      plugin = this.catalog.find(type, version);
+      this.plugins.set(key, plugin);
+    }
+    return plugin;
   }
 
   private checkDuration(value: JsonValue | undefined, path: string): number | undefined {
@@ -1055,23 +1067,25 @@ class DefinitionValidation {
       this.checkTemplates(outputs[key], childPath('outputs', key), { kind: 'outputs' });
   }
 
-  /** Every string holding `${` inside `value`, iteratively; `value` is depth-bounded by the copy. */
+  /**
+   * Every string holding `${` inside `value`, in document order. Recursive: the copy bounds the
+   * depth (MAX_JSON_DEPTH); leaves are checked in place and paths are built only for containers
+   * and for strings that hold an expression, so a large `with` allocates next to nothing.
+   */
   private checkTemplates(value: JsonValue, path: string, site: ExpressionSite): void {
-    // Paths are built only for containers and for strings that hold an expression.
-    const stack: Array<[JsonValue, string, string | number | undefined]> = [[value, path, undefined]];
-    while (stack.length > 0) {
-      const [item, parentPath, key] = stack.pop() as [JsonValue, string, string | number | undefined];
-      if (typeof item === 'string') {
-        if (item.includes('${'))
-          this.checkTemplate(item, key === undefined ? parentPath : childPath(parentPath, key), site);
-      } else if (item !== null && typeof item === 'object') {
-        const itemPath = key === undefined ? parentPath : childPath(parentPath, key);
-        if (isArray(item)) {
-          for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], itemPath, i]);
-        } else {
-          const keys = objectKeys(item);
-          for (let i = keys.length - 1; i >= 0; i--) stack.push([item[keys[i]], itemPath, keys[i]]);
-        }
+    if (typeof value === 'string') {
+      if (value.includes('${')) this.checkTemplate(value, path, site);
+    } else if (isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        if (typeof item === 'string' ? item.includes('${') : item !== null && typeof item === 'object')
+          this.checkTemplates(item, childPath(path, i), site);
+      }
+    } else if (value !== null && typeof value === 'object') {
+      for (const key of objectKeys(value)) {
+        const item = value[key];
+        if (typeof item === 'string' ? item.includes('${') : item !== null && typeof item === 'object')
+          this.checkTemplates(item, childPath(path, key), site);
       }
     }
   }

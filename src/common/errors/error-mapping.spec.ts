@@ -66,6 +66,8 @@ describe(mapError.name, () => {
     });
     const unique = new QueryFailedError('INSERT ...', ['secret'], Object.assign(new Error('dup'), { code: '23505' }));
     expect(mapError(unique)).toMatchObject({ code: 'CONFLICT', internal: false });
+    const nul = new QueryFailedError('SELECT ...', ['\u0000'], Object.assign(new Error('0x00'), { code: '22021' }));
+    expect(mapError(nul)).toMatchObject({ code: 'BAD_USER_INPUT', httpStatus: 400, internal: false });
     expect(mapError(new GraphQLError('wrapped', { originalError: new ForbiddenError('nope') }))).toMatchObject({
       code: 'FORBIDDEN',
       message: 'nope',

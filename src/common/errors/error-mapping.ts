@@ -112,6 +112,16 @@ export function mapError(error: unknown): MappedError {
         internal: false,
       };
     }
+    // Text PostgreSQL cannot store (a NUL character, found by the GraphQL fuzz in a login name):
+    // the input is wrong, the server is fine.
+    if (pgCode === '22021' || pgCode === '22P05') {
+      return {
+        code: ErrorCode.BAD_USER_INPUT,
+        message: 'Text holds a character that cannot be stored (such as \\u0000)',
+        httpStatus: 400,
+        internal: false,
+      };
+    }
   }
   return internal();
 }

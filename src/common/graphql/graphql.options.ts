@@ -35,7 +35,9 @@ export function graphqlOptions(
     maxDepth: { n: GRAPHQL_LIMITS.maxDepth },
     costLimit: { maxCost: GRAPHQL_LIMITS.maxCost },
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
-    maxTokens: { n: GRAPHQL_LIMITS.maxTokens },
+    // Armor's token limit parses in a plugin hook, where any syntax error (not only too many tokens)
+    // became an unexpected error and an HTTP 500; graphql-js enforces the limit in Apollo's own parse.
+    maxTokens: { enabled: false },
     maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
     blockFieldSuggestion: { enabled: !config.graphql.introspection },
   }).protect();
@@ -50,6 +52,7 @@ export function graphqlOptions(
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
+    parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
     validationRules: armor.validationRules,
     plugins: [...armor.plugins, graphqlMetricsPlugin(metrics)],
     resolvers: { JSON: GraphQLJSON },

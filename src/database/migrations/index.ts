@@ -7,6 +7,7 @@ import { RunCallback1795232572634 } from './1795232572634-RunCallback';
 import { ProjectSecrets1795232943682 } from './1795232943682-ProjectSecrets';
 import { RegisteredPlugins1795233070330 } from './1795233070330-RegisteredPlugins';
 import { CallbackUses1795233572021 } from './1795233572021-CallbackUses';
+import { RunListingIndexes1795235479914 } from './1795235479914-RunListingIndexes';
 
 /**
  * Every migration, oldest first. After `migration:generate` (see `../cli-data-source.ts`), add the
@@ -22,4 +23,5 @@ export const MIGRATIONS: Array<new () => unknown> = [
   ProjectSecrets1795232943682,
   RegisteredPlugins1795233070330,
   CallbackUses1795233572021,
+  RunListingIndexes1795235479914,
 ];
