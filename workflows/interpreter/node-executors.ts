@@ -24,11 +24,14 @@ import type {
   PluginActivityResult,
 } from '../contract';
 import type { RunMachine } from './run-machine';
+import { runSubflow, type SubflowChildren } from './subflow';
 
 /** What an executor may use besides the node: the run's input and its state machine. */
 export interface ExecutionContext {
   input: InterpreterInput;
   machine: RunMachine;
+  /** The run's running child workflows (subflow nodes). */
+  children: SubflowChildren;
 }
 
 export interface NodeOutcome {
@@ -211,7 +214,12 @@ export async function executeNode(
     case 'approval':
       return runApproval(ctx, node, resolved);
     case 'subflow':
-      throw new NodeFailure({ type: 'UnsupportedNode', message: `${node.type} nodes are not supported yet` }, 1);
+      return {
+        output: await runSubflow(ctx.input, ctx.machine, ctx.children, node, resolved, execution, (error) => {
+          return new NodeFailure(error, 1);
+        }),
+        attempts: 1,
+      };
     default:
       return runPluginNode(ctx.input, node, resolved, execution);
   }
