@@ -3,7 +3,7 @@
  * bundle: a change to the interpreter that alters its commands for existing runs fails here.
  * Record new histories with `RECORD_HISTORIES=1 npx jest test/interpreter.spec.ts`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
@@ -14,6 +14,12 @@ const files = readdirSync(dir)
   .filter((file) => file.endsWith('.json'))
   .sort();
 
+/** The recorded workflow id (subflow children's ids derive from it), else the file name. */
+function workflowIdOf(file: string): string {
+  const sidecar = join(dir, file.replace(/\.json$/, '.workflow-id'));
+  return existsSync(sidecar) ? readFileSync(sidecar, 'utf8').trim() : file;
+}
+
 function load(file: string) {
   return historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
 }
@@ -21,13 +27,19 @@ function load(file: string) {
 describe('replay of recorded interpreter histories', () => {
   it('has a corpus to replay', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['manual-retry.json', 'parallel.json', 'paused-and-resumed.json', 'retried.json']),
+      expect.arrayContaining([
+        'manual-retry.json',
+        'parallel.json',
+        'paused-and-resumed.json',
+        'retried.json',
+        'subflow-nested-retry.json',
+      ]),
     );
   });
 
   it.each(files)('replays %s deterministically', async (file) => {
     await expect(
-      Worker.runReplayHistory({ workflowBundle: testWorkflowBundle() }, load(file), file),
+      Worker.runReplayHistory({ workflowBundle: testWorkflowBundle() }, load(file), workflowIdOf(file)),
     ).resolves.toBeUndefined();
   });
 

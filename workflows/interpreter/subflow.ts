@@ -157,7 +157,7 @@ export async function runSubflow(
     },
     ...(input.maxConcurrency !== undefined ? { maxConcurrency: input.maxConcurrency } : {}),
   };
-  const parentLabel = input.run.templateName ?? input.run.templateId ?? 'run';
+  const parentLabel = input.run.templateName ?? input.plan.definition.name;
   const handle = await startChild<(arg: InterpreterInput) => Promise<RunState>>(INTERPRETER_WORKFLOW_TYPE, {
     workflowId: childWorkflowIdFor(workflowId, node.id, execution),
     args: [childInput],
