@@ -8,6 +8,7 @@ import {
   type ProgressRecorder,
   type ProgressRecorderOptions,
 } from '../../../src/runs/progress-recorder';
+import { createScheduledRunRegistrar, type ScheduledRunRegistrar } from '../../../src/runs/scheduled-run-registrar';
 import type { ProgressSinks } from '../../../workflows/contract';
 import { testTemporal, testWorkflowBundle } from '../../support/temporal';
 import { createTestActivities } from '../../support/test-activities';
@@ -34,18 +35,24 @@ export async function startTestWorker(options: {
   databaseUrl: string;
   taskQueue: string;
   recorder?: false | ProgressRecorderOptions;
+  /** Put the run registrar in front of the recorder, as `src/worker.ts` does (scheduled and child runs get rows). */
+  registrar?: boolean;
 }): Promise<TestWorker> {
   const env = await testTemporal();
   const test = createTestActivities();
   const dataSource = options.recorder === false ? undefined : await createDataSource(options.databaseUrl).initialize();
   const recorder = dataSource ? createProgressSinks(dataSource, options.recorder || {}) : undefined;
   const dropReports: InjectedSinks<ProgressSinks> = { progress: { report: { fn: () => undefined } } };
+  let registrar: ScheduledRunRegistrar | undefined;
+  if (recorder && dataSource && options.registrar) {
+    registrar = createScheduledRunRegistrar(dataSource, (report) => recorder.report(report));
+  }
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: options.taskQueue,
     workflowBundle: testWorkflowBundle(),
     activities: { ...test.activities, ...createPluginActivities({ registry: createBuiltinRegistry() }) },
-    sinks: recorder?.sinks ?? dropReports,
+    sinks: registrar?.sinks ?? recorder?.sinks ?? dropReports,
   });
   const running = worker.run();
   let stopped: Promise<void> | undefined;
@@ -57,6 +64,7 @@ export async function startTestWorker(options: {
       (stopped ??= (async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;
+        await registrar?.close();
         await recorder?.close();
         await dataSource?.destroy();
       })()),
