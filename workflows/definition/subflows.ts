@@ -65,7 +65,8 @@ export interface SubflowRoot {
 /**
  * Resolves every subflow of `root.definition`, recursively, into `plan.subflows`.
  *
- * @param lookup finds a reference's template version; throws an Error whose message is the problem.
+ * @param lookup finds a reference's template version (`from`: the templateId of the definition that
+ *   holds the reference, the root's own when it has none yet); throws an Error whose message is the problem.
  * @param compile the plan of one definition (activities), without subflows.
  * @throws {SubflowResolutionError} unknown templates, cycles, a tree too deep or too large.
  * @example
@@ -74,7 +75,7 @@ export interface SubflowRoot {
  */
 export async function resolveSubflowPlans(
   root: SubflowRoot,
-  lookup: (reference: SubflowReference) => Promise<ResolvedSubflow>,
+  lookup: (reference: SubflowReference, from: string) => Promise<ResolvedSubflow>,
   compile: (definition: Definition) => ExecutionPlan,
 ): Promise<ExecutionPlan> {
   const problems: Problem[] = [];
@@ -99,7 +100,7 @@ export async function resolveSubflowPlans(
       }
       let found: ResolvedSubflow;
       try {
-        found = await lookup(reference);
+        found = await lookup(reference, chain[chain.length - 1].key);
       } catch (error) {
         problems.push({ path, message: `${error instanceof Error ? error.message : String(error)}${where}` });
         continue;
