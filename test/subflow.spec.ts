@@ -299,4 +299,44 @@ describe('subflow nodes', () => {
       await recordHistory(handle, 'subflow-paused-cancelled');
     });
   });
+
+  it('a child cancelled on its own fails its subflow node, so onFailure applies and the parent goes on', async () => {
+    const taskQueue = uniqueTaskQueue('subflow-child-cancel');
+    const test = createTestActivities();
+    const child: Definition = {
+      name: 'cancel-me',
+      nodes: [{ id: 'wait', type: 'test.block', timeout: { heartbeat: '2s' } }],
+    };
+    const parent: Definition = {
+      name: 'survives',
+      nodes: [
+        { id: 'call', type: 'subflow', with: { template: 'cancel-me' }, onFailure: 'skip' },
+        { id: 'after', type: 'builtin.noop' },
+      ],
+      edges: [{ from: 'call', to: 'after' }],
+    };
+    await withWorker({ taskQueue, activities: test.activities }, async () => {
+      const handle = await startInterpreter(
+        client,
+        taskQueue,
+        parent,
+        {},
+        {
+          plan: planWith(parent, { call: sub('cancel-me', testPlan(child)) }),
+        },
+      );
+      const childHandle = client.workflow.getHandle(`${handle.workflowId}/call`);
+      await waitForState(handle, (s) => s.nodes.call.child !== undefined);
+      await waitForState(childHandle, (s) => s.nodes.wait.status === 'RUNNING');
+      await childHandle.signal(cancelSignal, { by: 'frank' });
+      const state = await finalState(handle);
+      expect(state.status).toBe('SUCCEEDED');
+      expect(state.nodes.call).toMatchObject({
+        status: 'SKIPPED',
+        error: { type: 'ChildCancelled', message: 'child run cancel-me v1 was cancelled' },
+        child: { status: 'CANCELLED' },
+      });
+      expect(state.nodes.after.status).toBe('SUCCEEDED');
+    });
+  });
 });

@@ -6,6 +6,7 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   CancelledFailure,
   ChildWorkflowCancellationType,
   ChildWorkflowFailure,
@@ -183,16 +184,23 @@ export async function runSubflow(
     machine.setChild(node.id, { ...ref, status: state.status });
     return state.outputs ?? {};
   } catch (err) {
-    if (err instanceof ChildWorkflowFailure && !isCancellation(err)) {
-      const cause = err.cause;
-      if (cause instanceof ApplicationFailure && cause.type === RUN_CANCELLED_TYPE) {
-        machine.setChild(node.id, { ...ref, status: 'CANCELLED' });
-        throw new CancelledFailure(`child run ${sub.templateName} v${sub.version} was cancelled`);
+    const label = `${sub.templateName} v${sub.version}`;
+    const cause = err instanceof ChildWorkflowFailure ? err.cause : undefined;
+    const childCancelled =
+      isCancellation(err) || (cause instanceof ApplicationFailure && cause.type === RUN_CANCELLED_TYPE);
+    if (childCancelled) {
+      machine.setChild(node.id, { ...ref, status: 'CANCELLED' });
+      // The parent cancelled it (run cancelled, node forced to fail): the node is cancelled too.
+      if (CancellationScope.current().consideredCancelled) {
+        throw isCancellation(err) ? err : new CancelledFailure(`child run ${label} was cancelled`);
       }
+      // Cancelled on its own (its own cancelRun, the Temporal UI): a failure, so onFailure applies.
+      throw fail({ type: 'ChildCancelled', message: `child run ${label} was cancelled` });
+    }
+    if (err instanceof ChildWorkflowFailure) {
       machine.setChild(node.id, { ...ref, status: 'FAILED' });
       throw fail(childError(err, sub));
     }
-    if (isCancellation(err)) machine.setChild(node.id, { ...ref, status: 'CANCELLED' });
     throw err;
   } finally {
     children.delete(node.id, handle);
