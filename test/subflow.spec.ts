@@ -339,4 +339,33 @@ describe('subflow nodes', () => {
       expect(state.nodes.after.status).toBe('SUCCEEDED');
     });
   });
+
+  it('retrying a failed subflow node (onFailure manual) starts a new child under a new id', async () => {
+    const taskQueue = uniqueTaskQueue('subflow-again');
+    const test = createTestActivities();
+    const child: Definition = { name: 'always-fails', nodes: [{ id: 'boom', type: 'test.fail' }] };
+    const parent: Definition = {
+      name: 'again',
+      nodes: [{ id: 'call', type: 'subflow', with: { template: 'always-fails' }, onFailure: 'manual' }],
+    };
+    await withWorker({ taskQueue, activities: test.activities }, async () => {
+      const handle = await startInterpreter(
+        client,
+        taskQueue,
+        parent,
+        {},
+        {
+          plan: planWith(parent, { call: sub('always-fails', testPlan(child)) }),
+        },
+      );
+      const first = await waitForState(handle, (s) => s.status === 'WAITING');
+      expect(first.nodes.call).toMatchObject({ status: 'FAILED', waitingFor: 'operator' });
+      expect(first.nodes.call.child?.workflowId).toBe(`${handle.workflowId}/call`);
+      await handle.executeUpdate(retryNodeUpdate, { args: [{ nodeId: 'call' }] });
+      const second = await waitForState(handle, (s) => s.status === 'WAITING' && s.nodes.call.executions === 2);
+      expect(second.nodes.call.child).toMatchObject({ workflowId: `${handle.workflowId}/call#2`, status: 'FAILED' });
+      await handle.executeUpdate(skipNodeUpdate, { args: [{ nodeId: 'call' }] });
+      expect((await finalState(handle)).status).toBe('SUCCEEDED');
+    });
+  });
 });

@@ -42,14 +42,13 @@ function instanceIdFor(nodeId: string, execution: number): string {
 
 /**
  * The workflow id of the child run a subflow node starts: the parent's workflow id, a slash and the
- * node's instance id (`deploy-1234/sub_a`, `deploy-1234/sub_a#2` after an operator retry). The API
- * finds children from these ids; a `foreach` passes an item-specific instance id instead.
+ * node's instance id (its activity id: `sub_a`, `sub_a#2` after an operator retry; a `foreach` passes
+ * an item-specific one). The API does not rebuild these ids: it reads them from `NodeState.child`.
  *
  * @example childWorkflowIdFor('deploy-web-1c2d', 'restart') === 'deploy-web-1c2d/restart'
  */
-export function childWorkflowIdFor(parentWorkflowId: string, nodeId: string, execution: number | string): string {
-  const instance = typeof execution === 'number' ? instanceIdFor(nodeId, execution) : execution;
-  return `${parentWorkflowId}/${instance}`;
+export function childWorkflowIdFor(parentWorkflowId: string, instanceId: string): string {
+  return `${parentWorkflowId}/${instanceId}`;
 }
 
 /** The running children of a run, by node id, so pause and resume reach them. */
@@ -160,7 +159,7 @@ export async function runSubflow(
   };
   const parentLabel = input.run.templateName ?? input.plan.definition.name;
   const handle = await startChild<(arg: InterpreterInput) => Promise<RunState>>(INTERPRETER_WORKFLOW_TYPE, {
-    workflowId: childWorkflowIdFor(workflowId, node.id, execution),
+    workflowId: childWorkflowIdFor(workflowId, instanceIdFor(node.id, execution)),
     args: [childInput],
     // A cancelled parent waits for its children to wind down; a terminated one takes them along.
     cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
