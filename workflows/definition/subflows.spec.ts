@@ -19,6 +19,10 @@ function store(templates: Record<string, Definition[]>) {
   return { lookup, lookups };
 }
 
+function subflowWith(target: string | [string, number]): JsonObject {
+  return Array.isArray(target) ? { template: target[0], version: target[1] } : { template: target };
+}
+
 const calls = (name: string, ...targets: Array<string | [string, number]>): Definition => ({
   name,
   nodes: [
@@ -26,7 +30,7 @@ const calls = (name: string, ...targets: Array<string | [string, number]>): Defi
     ...targets.map((target, index) => ({
       id: `sub_${index}`,
       type: 'subflow',
-      with: (Array.isArray(target) ? { template: target[0], version: target[1] } : { template: target }) as JsonObject,
+      with: subflowWith(target),
     })),
   ],
 });
