@@ -53,7 +53,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       options.dataSource,
       options.metricsRegistry ? { registry: options.metricsRegistry } : {},
     ));
-    // Runs started by a Temporal Schedule get their row from their first report, before the recorder sees it.
+    // Runs started by a Temporal Schedule or a subflow node get their row from their first report, before the recorder sees it.
     const rows = (registrar = createScheduledRunRegistrar(options.dataSource, (report) => progress.report(report)));
     onProgress = (report) => rows.report(report);
   }

@@ -235,6 +235,49 @@ describe('switchyard run --json', () => {
     expect(doc.nodes.never.status).not.toBe('SUCCEEDED');
   });
 
+  it('runs a subflow read from a file next to the definition; names of stored templates need the platform', async () => {
+    writeDefinition(
+      'child.yaml',
+      [
+        'name: child',
+        'inputs: { who: { type: string }, n: { type: integer, default: 2 } }',
+        'nodes:',
+        '  - { id: say, type: shell.exec, with: { command: "echo hi ${inputs.who} ${string(inputs.n)}" } }',
+        'outputs: { said: "${nodes.say.output.stdout}" }',
+      ].join('\n'),
+    );
+    const parent = writeDefinition(
+      'parent.yaml',
+      [
+        'name: parent',
+        'nodes:',
+        '  - { id: call, type: subflow, with: { template: ./child.yaml, inputs: { who: ops } } }',
+        'outputs: { said: "${nodes.call.output.said}" }',
+      ].join('\n'),
+    );
+    const result = await cli(['run', parent, '--json']);
+    expect(result.code).toBe(0);
+    const doc = json(result);
+    expect(doc.nodes.call.status).toBe('SUCCEEDED');
+    expect(doc.outputs.said.trim()).toBe('hi ops 2');
+
+    const byName = writeDefinition(
+      'by-name.yaml',
+      ['name: by-name', 'nodes:', '  - { id: call, type: subflow, with: { template: deploy-web } }'].join('\n'),
+    );
+    const refused = await cli(['run', byName]);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain('nodes[0].with.template: template "deploy-web" is a stored template');
+
+    const loop = writeDefinition(
+      'loop.yaml',
+      ['name: loop', 'nodes:', '  - { id: again, type: subflow, with: { template: ./loop.yaml } }'].join('\n'),
+    );
+    const cycle = await cli(['run', loop]);
+    expect(cycle.code).toBe(2);
+    expect(cycle.stdout).toContain('nodes[0].with.template: subflow cycle: loop -> loop');
+  });
+
   it('exits 2 before running anything when the definition or the inputs are invalid', async () => {
     const inputs = await cli(['run', example('deploy-web.yaml'), '--input', 'env=staging', '--input', 'replicas=x']);
     expect(inputs.code).toBe(2);

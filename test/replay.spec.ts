@@ -4,7 +4,7 @@
  * Record new histories with `RECORD_HISTORIES=1 npx jest test/interpreter.spec.ts` (and the platform
  * specs that record some: run-operations, schedules).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
@@ -15,6 +15,12 @@ const dir = join(__dirname, 'histories');
 const files = readdirSync(dir)
   .filter((file) => file.endsWith('.json'))
   .sort();
+
+/** The recorded workflow id (subflow children's ids derive from it), else the file name. */
+function workflowIdOf(file: string): string {
+  const sidecar = join(dir, file.replace(/\.json$/, '.workflow-id'));
+  return existsSync(sidecar) ? readFileSync(sidecar, 'utf8').trim() : file;
+}
 
 function load(file: string) {
   return historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
@@ -36,6 +42,7 @@ describe('replay of recorded interpreter histories', () => {
         'callback-failed.json',
         'foreach.json',
         'foreach-retry.json',
+        'subflow-nested-retry.json',
       ]),
     );
     // Polling plugins: checks on durable timers, and the cancel step when the run is cancelled.
@@ -49,7 +56,7 @@ describe('replay of recorded interpreter histories', () => {
       Worker.runReplayHistory(
         { workflowBundle: testWorkflowBundle(), dataConverter: testDataConverter() },
         load(file),
-        file,
+        workflowIdOf(file),
       ),
     ).resolves.toBeUndefined();
   });

@@ -58,6 +58,31 @@ export interface PollPlan {
 export interface ExecutionPlan {
   definition: Definition;
   activities: Record<string, ActivityPlan>;
+  /**
+   * For each `subflow` node, the child template version it runs, resolved (recursively) when the
+   * run started. Absent in plans without subflows (and in histories recorded before subflows).
+   */
+  subflows?: Record<string, SubflowPlan>;
+}
+
+/**
+ * What a `subflow` node runs: the child template's version, pinned when the parent started, and its
+ * own execution plan (which may hold subflows in turn).
+ *
+ * @example { templateId: 't-2', templateName: 'restart-host', version: 3, plan: { definition, activities: {} } }
+ */
+export interface SubflowPlan {
+  templateId: string;
+  templateName: string;
+  version: number;
+  plan: ExecutionPlan;
+}
+
+/** The run that started a child run, and the subflow node that did. */
+export interface ParentRunRef {
+  runId: string;
+  workflowId: string;
+  nodeId: string;
 }
 
 /** Who and what started a run; shown in UIs and in expressions as `run`. */
@@ -72,6 +97,10 @@ export interface RunInfo {
   projectId?: string;
   /** Set when a schedule started the run. */
   scheduleId?: string;
+  /** The template's name, for UIs (child runs carry it). */
+  templateName?: string;
+  /** Set on a child run: the run and the subflow node that started it. */
+  parent?: ParentRunRef;
 }
 
 /**
@@ -160,6 +189,7 @@ export interface ApprovalState extends ApprovalSpec {
 /** Why nothing moves: one entry per reason, for `run.waitingOn`. */
 export interface WaitingReason {
   kind: 'approval' | 'operator' | 'paused' | 'breakpoint';
+  /** The node; inside a subflow, its path through the subflow nodes: `sub_a/sub_b/flaky`. */
   nodeId?: string;
   message: string;
 }
@@ -198,6 +228,8 @@ export interface NodeState {
   items?: ForeachProgress;
   /** Polling plugin nodes: how the polling goes. */
   poll?: PollProgress;
+  /** Subflow nodes: the child run of the latest execution. */
+  child?: ChildRunRef;
 }
 
 /** Where a polling node stands: checks done, when the next one runs, the plugin's last state (when small). */
@@ -246,6 +278,18 @@ export interface AwaitCallbackInput {
   /** When the URL stops working (RFC 3339); the activity's own timeout matches it. */
   expiresAt: string;
   message?: string;
+}
+
+/** The child run a subflow node started, as its parent knows it. */
+export interface ChildRunRef {
+  /** The child's Switchyard run id (its first Temporal run id). */
+  runId: string;
+  workflowId: string;
+  templateId: string;
+  templateName: string;
+  version: number;
+  /** The child's status as last reported to the parent. */
+  status: RunStatus;
 }
 
 export interface RunState {
@@ -314,6 +358,20 @@ export const pauseAtNodeUpdate = defineUpdate<NodeState, [BreakpointRequest]>('p
 export const clearBreakpointUpdate = defineUpdate<NodeState, [BreakpointRequest]>('clearBreakpoint');
 
 export const stateQuery = defineQuery<RunState>('state');
+
+/**
+ * A child run tells its parent how it stands while it runs (its status and why it waits), so the
+ * parent shows WAITING with the child's reasons. `workflowId` says which execution of the node.
+ */
+export interface ChildStatusReport {
+  nodeId: string;
+  workflowId: string;
+  status: RunStatus;
+  /** The child's reasons that need a person (approvals, manual failures), node ids relative to the child. */
+  waitingOn: WaitingReason[];
+}
+
+export const childStatusSignal = defineSignal<[ChildStatusReport]>('childStatus');
 
 /** The failure types the workflow ends with; `details[0]` is the final {@link RunState}. */
 export const RUN_FAILED_TYPE = 'RunFailed';

@@ -32,6 +32,14 @@ import { writeRunProgress, type ProgressWriteResult, type RunSnapshot } from './
 import type { Run } from './run.entity';
 import { RunsService } from './runs.service';
 
+/** The workflow that owns a node (a child run's for a path into subflows) and the node's own id there. */
+interface NodeTarget {
+  handle: WorkflowHandle;
+  nodeId: string;
+  /** Set when the node is in a child run. */
+  childRunId?: string;
+}
+
 /** How long the API waits for a run's workflow to answer a query. */
 export const QUERY_DEADLINE_MS = 5000;
 /** How long the API waits for a validated update (retry, skip) to be accepted and run. */
@@ -87,24 +95,31 @@ export class RunControlService {
     return this.refreshed(run);
   }
 
+  /**
+   * Retries a node waiting for an operator. `nodeId` may be a path into subflows (`sub_a/sub_b/flaky`):
+   * the update then goes to the child run that owns the node, found through the subflow nodes' children.
+   */
   async retryNode(runId: string, nodeId: string, principal: Principal, input?: JsonObject | null): Promise<RunModel> {
     const run = await this.liveRow(runId, 'steered');
+    const target = await this.nodeTarget(run, nodeId);
     await this.update(run, () =>
-      this.handle(run).executeUpdate(retryNodeUpdate, {
-        args: [{ nodeId, by: principalLabel(principal), ...(input ? { with: input } : {}) }],
+      target.handle.executeUpdate(retryNodeUpdate, {
+        args: [{ nodeId: target.nodeId, by: principalLabel(principal), ...(input ? { with: input } : {}) }],
       }),
     );
-    return this.refreshed(run);
+    return this.refreshed(run, target);
   }
 
+  /** Skips a failed or waiting node; `nodeId` may be a path into subflows, as for {@link retryNode}. */
   async skipNode(runId: string, nodeId: string, principal: Principal, takeEdgeTo?: string | null): Promise<RunModel> {
     const run = await this.liveRow(runId, 'steered');
+    const target = await this.nodeTarget(run, nodeId);
     await this.update(run, () =>
-      this.handle(run).executeUpdate(skipNodeUpdate, {
-        args: [{ nodeId, by: principalLabel(principal), ...(takeEdgeTo ? { takeEdgeTo } : {}) }],
+      target.handle.executeUpdate(skipNodeUpdate, {
+        args: [{ nodeId: target.nodeId, by: principalLabel(principal), ...(takeEdgeTo ? { takeEdgeTo } : {}) }],
       }),
     );
-    return this.refreshed(run);
+    return this.refreshed(run, target);
   }
 
   /**
@@ -291,8 +306,50 @@ export class RunControlService {
     }
   }
 
+  /**
+   * Where a node path leads: the run's own workflow for a plain node id; for `a/b/c`, the child run
+   * of subflow node `b` inside the child run of subflow node `a` (each found in its parent's state).
+   *
+   * @throws {ConflictError} a path segment that is no subflow node with a running child.
+   */
+  private async nodeTarget(run: Run, nodePath: string): Promise<NodeTarget> {
+    const segments = nodePath.split('/');
+    let handle = this.handle(run);
+    let childRunId: string | undefined;
+    for (const [index, segment] of segments.slice(0, -1).entries()) {
+      let state: RunState;
+      try {
+        state = await this.temporal.withDeadline(QUERY_DEADLINE_MS, () => handle.query(stateQuery));
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw new ConflictError('Run has no workflow in Temporal');
+        throw error;
+      }
+      const node = state.nodes[segment];
+      const where = segments.slice(0, index + 1).join('/');
+      if (!node) throw new ConflictError(`cannot reach node "${nodePath}": no node "${where}" in this run`);
+      if (!node.child || node.status !== 'RUNNING') {
+        throw new ConflictError(
+          `cannot reach node "${nodePath}": "${where}" is ${node.status}, not a subflow with a running child run`,
+        );
+      }
+      childRunId = node.child.runId;
+      const workflowId = node.child.workflowId;
+      handle = this.temporal.client.workflow.getHandle(workflowId);
+    }
+    return { handle, nodeId: segments[segments.length - 1], ...(childRunId ? { childRunId } : {}) };
+  }
+
   /** The run after an operation: the live state written to the database, then read back. */
-  private async refreshed(run: Run): Promise<RunModel> {
+  private async refreshed(run: Run, target?: NodeTarget): Promise<RunModel> {
+    if (target?.childRunId) {
+      const childRunId = target.childRunId;
+      try {
+        const state = await this.temporal.withDeadline(QUERY_DEADLINE_MS, () => target.handle.query(stateQuery));
+        await this.writeState(childRunId, state);
+      } catch (error) {
+        this.logger.warn({ err: error, runId: childRunId }, 'Could not read the child run after an operation');
+      }
+    }
     try {
       const state = await this.temporal.withDeadline(QUERY_DEADLINE_MS, () => this.handle(run).query(stateQuery));
       await this.writeState(run.id, state);

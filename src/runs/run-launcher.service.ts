@@ -65,6 +65,24 @@ export interface LaunchContext extends LaunchExtras {
   templateName: string;
   projectName: string;
   definition: Definition;
+  /** The plan with its subflows resolved at start; resolved again from the definition when absent. */
+  plan?: ExecutionPlan;
+}
+
+/** What a run records of its subflows: the template version each subflow node runs, recursively. */
+export function subflowVersions(plan: ExecutionPlan): JsonObject | null {
+  if (!plan.subflows || Object.keys(plan.subflows).length === 0) return null;
+  const out: JsonObject = {};
+  for (const [nodeId, sub] of Object.entries(plan.subflows)) {
+    const nested = subflowVersions(sub.plan);
+    out[nodeId] = {
+      templateId: sub.templateId,
+      templateName: sub.templateName,
+      version: sub.version,
+      ...(nested ? { subflows: nested } : {}),
+    };
+  }
+  return out;
 }
 
 /**
@@ -185,12 +203,19 @@ export class RunLauncherService {
         `The template references secret${missing.length === 1 ? '' : 's'} ${missing.join(', ')}, which this project does not have`,
       );
     }
+    // Subflows resolve now ('latest' becomes a number), are recorded in the row and go into the input.
+    const plan = await this.templates.planWithSubflows(pinned.template.projectId, {
+      templateId: pinned.templateId,
+      templateName: pinned.template.name,
+      definition,
+    });
+    const subflows = subflowVersions(plan);
 
     const id = randomUUID();
     const inserted: Array<{ id: string }> = await this.runs.query(
       `INSERT INTO runs (id, project_id, template_id, template_version_id, version, workflow_id, status, inputs,
-                         started_by, request_id, callback)
-       VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $8, $9, $10)
+                         started_by, request_id, callback, subflows)
+       VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $8, $9, $10, $11)
        ON CONFLICT (project_id, request_id) DO NOTHING
        RETURNING id`,
       [
@@ -204,6 +229,7 @@ export class RunLauncherService {
         principalLabel(principal),
         requestId,
         extras.callback ? JSON.stringify({ url: extras.callback.url, status: 'PENDING', attempts: 0 }) : null,
+        subflows ? JSON.stringify(subflows) : null,
       ],
     );
     if (inserted.length === 0) {
@@ -214,7 +240,7 @@ export class RunLauncherService {
     }
     const run = await this.runsService.findRow(id);
     const projectName = await this.projectName(run.projectId);
-    await this.launch({ run, templateName: pinned.template.name, projectName, definition, ...extras });
+    await this.launch({ run, templateName: pinned.template.name, projectName, definition, plan, ...extras });
     return this.runsService.get(id);
   }
 
@@ -224,10 +250,17 @@ export class RunLauncherService {
    *
    * @returns whether the workflow runs (or ran).
    */
-  async launch({ run, templateName, projectName, definition, reuse, callback }: LaunchContext): Promise<boolean> {
+  async launch(context: LaunchContext): Promise<boolean> {
+    const { run, templateName, projectName, definition, reuse, callback } = context;
     try {
       const input: InterpreterInput = {
-        plan: this.plan(definition),
+        plan:
+          context.plan ??
+          (await this.templates.planWithSubflows(run.projectId, {
+            templateId: run.templateId,
+            templateName,
+            definition,
+          })),
         inputs: run.inputs,
         run: {
           id: run.id,
@@ -237,6 +270,7 @@ export class RunLauncherService {
           projectId: run.projectId,
           templateId: run.templateId,
           templateVersion: run.version,
+          templateName,
         },
         ...(reuse ? { reuse } : {}),
         ...(callback ? { callback } : {}),

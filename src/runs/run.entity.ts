@@ -111,6 +111,26 @@ export class Run {
   @Column({ type: 'varchar', length: 200 })
   startedBy!: string;
 
+  /** Child runs: the run whose subflow node started this one (children are left out of `runs` lists). */
+  @Index('IDX_runs_parent')
+  @Column({ type: 'uuid', nullable: true })
+  parentRunId!: string | null;
+
+  @ManyToOne(() => Run, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'parent_run_id', foreignKeyConstraintName: 'FK_runs_parent_run' })
+  parentRun?: Relation<Run>;
+
+  /** Child runs: the subflow node of the parent run that started this one. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  parentNodeId!: string | null;
+
+  /**
+   * The template versions the run's subflow nodes run, chosen when it started ('latest' resolved):
+   * `{ <nodeId>: { templateId, templateName, version, subflows? } }`.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  subflows!: JsonValue | null;
+
   /** Client-chosen idempotency key, unique per project. */
   @Column({ type: 'varchar', length: 200, nullable: true })
   requestId!: string | null;

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { isUuid } from '../common/auth/access';
 import { BadUserInputError, NotFoundError } from '../common/errors/app-errors';
 import { decodeCursor, encodeCursor, type Page, pageSize } from '../common/graphql/pagination';
+import type { ChildRunRef, RunStatus } from '../../workflows/contract';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import type { NodeRunModel, RunCallbackModel, RunModel } from './dto/run.model';
 import type { RunsArgs } from './dto/runs.args';
@@ -56,7 +57,9 @@ export class RunsService {
     const query = this.runs
       .createQueryBuilder('r')
       .leftJoinAndSelect('r.template', 't')
-      .where('r.project_id = :projectId', { projectId: args.projectId });
+      .where('r.project_id = :projectId', { projectId: args.projectId })
+      // Child runs (subflows) show under their parent's subflow node, not in the list.
+      .andWhere('r.parent_run_id IS NULL');
     if (args.templateId) {
       if (!isUuid(args.templateId)) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
       query.andWhere('r.template_id = :templateId', { templateId: args.templateId });
@@ -86,14 +89,19 @@ export class RunsService {
 
   /** The nodes of a run, in the order of its definition (nodes it does not name last, by id). */
   async nodes(runId: string): Promise<NodeRunModel[]> {
-    const [rows, order] = await Promise.all([
+    const [rows, order, children] = await Promise.all([
       this.nodeRuns.createQueryBuilder('n').where('n.run_id = :runId', { runId }).getMany(),
       this.runs.query<Array<{ ids: unknown }>>(
         `SELECT jsonb_path_query_array(v.definition, '$.nodes[*].id') AS ids
            FROM runs r JOIN template_versions v ON v.id = r.template_version_id WHERE r.id = $1`,
         [runId],
       ),
+      this.runs.query<Array<{ id: string; status: RunStatus }>>(
+        'SELECT id, status FROM runs WHERE parent_run_id = $1',
+        [runId],
+      ),
     ]);
+    const childStatus = new Map(children.map((child) => [child.id, child.status]));
     const ids = Array.isArray(order[0]?.ids) ? (order[0].ids as unknown[]) : [];
     const position = new Map(ids.map((id, index) => [String(id), index]));
     rows.sort(
@@ -101,7 +109,7 @@ export class RunsService {
         (position.get(a.nodeId) ?? Number.MAX_SAFE_INTEGER) - (position.get(b.nodeId) ?? Number.MAX_SAFE_INTEGER) ||
         a.nodeId.localeCompare(b.nodeId),
     );
-    return rows.map((row) => this.toNodeModel(row));
+    return rows.map((row) => this.toNodeModel(row, childStatus));
   }
 
   toModel(run: RunWithTemplate): RunModel {
@@ -128,11 +136,16 @@ export class RunsService {
       updatedAt: run.updatedAt,
       temporalWorkflowId: run.workflowId,
       temporalRunId: run.temporalRunId,
+      parentRunId: run.parentRunId ?? null,
+      parentNodeId: run.parentNodeId ?? null,
+      subflows: run.subflows ?? null,
       temporalUiUrl: this.temporal.workflowUiUrl(run.workflowId, run.temporalRunId),
     };
   }
 
-  toNodeModel(row: NodeRun): NodeRunModel {
+  /** A node row as GraphQL shows it; `childStatus` holds the recorded status of child runs by id. */
+  toNodeModel(row: NodeRun, childStatus?: ReadonlyMap<string, RunStatus>): NodeRunModel {
+    const child = (row.details as { child?: ChildRunRef } | null)?.child;
     return {
       nodeId: row.nodeId,
       type: row.nodeType,
@@ -149,6 +162,16 @@ export class RunsService {
       skipReason: row.skipReason,
       waitingFor: row.waitingFor,
       details: row.details,
+      childRun: child
+        ? {
+            id: child.runId,
+            status: childStatus?.get(child.runId) ?? child.status,
+            templateId: child.templateId,
+            templateName: child.templateName,
+            version: child.version,
+            temporalWorkflowId: child.workflowId,
+          }
+        : null,
     };
   }
 }

@@ -4,7 +4,8 @@
  * progress report (which carries `start: { info, inputs }`) is where Switchyard learns of it.
  * The registrar sits in front of the progress recorder and gives such a run its `runs` row (and
  * its `schedule_runs` link) before the recorder sees any report of it; the recorder writes only
- * rows that exist.
+ * rows that exist. Child runs (started by a subflow node, `start.info.parent` set) get their row the
+ * same way, in their parent's project and linked to their parent run and node.
  */
 import type { InjectedSinks } from '@temporalio/worker';
 import type { ProgressReport, ProgressSinks } from '../../workflows/contract';
@@ -77,6 +78,63 @@ const consoleLogger: ScheduledRunRegistrarLogger = {
   warn: (message, meta) => console.warn(message, meta ?? ''),
 };
 
+/**
+ * A child run (started by a subflow node): its row is attached to the parent run's project, with
+ * its parent run and node. A parent row that is not there yet (its own registration still in
+ * flight) makes the statement insert nothing; the registrar then retries.
+ */
+const REGISTER_CHILD_RUN = `
+WITH pinned AS (
+  SELECT p.project_id, t.id AS template_id, v.id AS template_version_id, v.version
+    FROM runs p
+    JOIN templates t ON t.id = $2::uuid AND t.project_id = p.project_id
+    JOIN template_versions v ON v.template_id = t.id AND v.version = $3::int
+   WHERE p.id = $4::uuid
+), inserted AS (
+  INSERT INTO runs (id, project_id, template_id, template_version_id, version, workflow_id, temporal_run_id, status,
+                    inputs, started_by, created_at, started_at, parent_run_id, parent_node_id)
+  SELECT $1::uuid, p.project_id, p.template_id, p.template_version_id, p.version, $5::varchar, $1::varchar,
+         $6::varchar, $7::jsonb, $8::varchar, COALESCE($9::timestamptz, now()), $9::timestamptz, $4::uuid, $10::varchar
+    FROM pinned p
+  ON CONFLICT DO NOTHING
+  RETURNING id
+)
+SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM pinned)::int AS pinned`;
+
+/** The parent's row is not written yet: worth another attempt. */
+class ParentNotRecordedError extends Error {}
+
+/** The identity of a child run (subflow) on a full report, or undefined for any other report. */
+function childStart(report: ProgressReport) {
+  const info = report.full ? report.start?.info : undefined;
+  const parent = info?.parent;
+  if (!parent || !info.templateId || info.templateVersion === undefined) return undefined;
+  if (!isUuid(report.runId) || !isUuid(info.templateId) || !isUuid(parent.runId)) return undefined;
+  return { ...info, templateId: info.templateId, parent };
+}
+
+type RegisteredStart = NonNullable<ReturnType<typeof scheduledStart>> | NonNullable<ReturnType<typeof childStart>>;
+
+/** The parameters of {@link REGISTER_RUN}. */
+function scheduledParams(
+  report: ProgressReport,
+  start: NonNullable<ReturnType<typeof scheduledStart>>,
+  inputs: unknown,
+): unknown[] {
+  return [
+    report.runId,
+    start.templateId,
+    start.templateVersion,
+    start.projectId,
+    report.workflowId,
+    report.run.status,
+    JSON.stringify(inputs),
+    start.startedBy,
+    start.startedAt || null,
+    start.scheduleId,
+  ];
+}
+
 /** The identity of a scheduled run on a full report, or undefined for any other report. */
 function scheduledStart(report: ProgressReport) {
   const info = report.full ? report.start?.info : undefined;
@@ -122,23 +180,28 @@ export function createScheduledRunRegistrar(
     known.add(runId);
   };
 
-  const register = async (report: ProgressReport, start: NonNullable<ReturnType<typeof scheduledStart>>) => {
+  const register = async (report: ProgressReport, start: RegisteredStart) => {
     const inputs = report.start?.inputs ?? {};
-    const params = [
-      report.runId,
-      start.templateId,
-      start.templateVersion,
-      start.projectId,
-      report.workflowId,
-      report.run.status,
-      JSON.stringify(inputs),
-      start.startedBy,
-      start.startedAt || null,
-      start.scheduleId,
-    ];
+    const child = start.parent ? (start as NonNullable<ReturnType<typeof childStart>>) : undefined;
+    const statement = child ? REGISTER_CHILD_RUN : REGISTER_RUN;
+    const params = child
+      ? [
+          report.runId,
+          child.templateId,
+          child.templateVersion,
+          child.parent.runId,
+          report.workflowId,
+          report.run.status,
+          JSON.stringify(inputs),
+          child.startedBy,
+          child.startedAt || null,
+          child.parent.nodeId,
+        ]
+      : scheduledParams(report, start as NonNullable<ReturnType<typeof scheduledStart>>, inputs);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const [row] = await db.query<Array<{ inserted: number; pinned: number }>>(REGISTER_RUN, params);
+        const [row] = await db.query<Array<{ inserted: number; pinned: number }>>(statement, params);
+        if (child && row.pinned === 0) throw new ParentNotRecordedError('the parent run has no row yet');
         if (row.inserted > 0) stats.registered += 1;
         else if (row.pinned > 0) stats.known += 1;
         else {
@@ -156,10 +219,13 @@ export function createScheduledRunRegistrar(
       } catch (error) {
         if (attempt >= attempts) {
           stats.failed += 1;
-          logger.warn('Could not record a scheduled run; its progress is dropped until the reconciler sees it', {
-            runId: report.runId,
-            error: error instanceof Error ? error.message : String(error),
-          });
+          logger.warn(
+            'Could not record a scheduled or child run; its progress is dropped until the reconciler sees it',
+            {
+              runId: report.runId,
+              error: error instanceof Error ? error.message : String(error),
+            },
+          );
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, retryMs * 2 ** (attempt - 1)));
@@ -184,7 +250,7 @@ export function createScheduledRunRegistrar(
       waiting.push(structuredClone(incoming));
       return;
     }
-    const start = scheduledStart(incoming);
+    const start = childStart(incoming) ?? scheduledStart(incoming);
     if (!start || known.has(incoming.runId)) {
       forward(incoming);
       return;

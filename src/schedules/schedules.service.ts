@@ -582,7 +582,14 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
     if (!checked.inputs || checked.problems.length > 0) {
       throw new BadUserInputError(checked.problems, inputsMessage(checked.problems, 'Invalid run inputs'));
     }
-    const plan = this.plan(definition);
+    this.plan(definition);
+    // Subflows resolve when the action is written (a schedule's input is fixed): 'latest' is the
+    // latest version then; a schedule following the latest version is rewritten on each publish.
+    const plan = await this.templates.planWithSubflows(row.projectId, {
+      templateId: row.templateId,
+      templateName: pinned.template.name,
+      definition,
+    });
     const startedBy = `schedule:${row.name}`;
     const input: InterpreterInput = {
       plan,

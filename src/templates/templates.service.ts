@@ -1,10 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, type EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { Brackets, DataSource, type EntityManager, IsNull, QueryFailedError, Repository } from 'typeorm';
+import type { ExecutionPlan } from '../../workflows/contract';
+import { compilePlan } from '../../workflows/definition/compile';
 import { parseDefinitionText } from '../../workflows/definition/parse';
 import type { Problem } from '../../workflows/definition/problems';
-import type { JsonObject } from '../../workflows/definition/types';
+import {
+  resolveSubflowPlans,
+  SubflowResolutionError,
+  subflowReferences,
+  type ResolvedSubflow,
+  type SubflowReference,
+  type SubflowRoot,
+} from '../../workflows/definition/subflows';
+import type { Definition, JsonObject } from '../../workflows/definition/types';
 import { validateDefinition } from '../../workflows/definition/validate';
+import { isUuid } from '../common/auth/access';
 import { type Principal, principalLabel } from '../common/auth/principal';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-errors';
 import { PluginCatalogService } from '../plugins-catalog/plugin-catalog.service';
@@ -98,6 +109,55 @@ export class TemplatesService {
     const found = await this.versions.findOneBy({ id });
     if (!found) throw new NotFoundError('Template version', id);
     return found;
+  }
+
+  /**
+   * The execution plan of a definition with every subflow resolved, recursively, in the project:
+   * `version: latest` (or none) becomes the template's latest version now.
+   *
+   * @throws {BadUserInputError} a subflow naming no active template or version of the project, a
+   *   cycle (a template that would include itself), a tree too deep; each with its node's path.
+   */
+  async planWithSubflows(projectId: string, root: SubflowRoot): Promise<ExecutionPlan> {
+    try {
+      return await resolveSubflowPlans(
+        root,
+        (reference) => this.subflowTarget(projectId, reference),
+        (definition) => compilePlan(definition, this.catalog),
+      );
+    } catch (error) {
+      if (!(error instanceof SubflowResolutionError)) throw error;
+      throw new BadUserInputError(
+        error.problems,
+        error.problems.length === 1
+          ? `Invalid subflow: ${error.problems[0].path}: ${error.problems[0].message}`
+          : `Invalid subflows (${error.problems.length} problems)`,
+      );
+    }
+  }
+
+  /** The template version a subflow node names: by id or by name, in the project. */
+  private async subflowTarget(projectId: string, reference: SubflowReference): Promise<ResolvedSubflow> {
+    const name = reference.template;
+    const byId = isUuid(name) ? await this.templates.findOneBy({ id: name, projectId }) : null;
+    const template = byId ?? (await this.templates.findOneBy({ projectId, name, archivedAt: IsNull() }));
+    if (!template) throw new Error(`no template ${JSON.stringify(name)} in this project`);
+    if (template.archivedAt) throw new Error(`template ${JSON.stringify(template.name)} is archived`);
+    const number = reference.version === 'latest' ? template.latestVersionNumber : reference.version;
+    const version = await this.versions.findOneBy({ templateId: template.id, version: number });
+    if (!version) throw new Error(`template ${JSON.stringify(template.name)} has no version ${number}`);
+    return {
+      templateId: template.id,
+      templateName: template.name,
+      version: number,
+      definition: version.definition as unknown as Definition,
+    };
+  }
+
+  /** Refuses a definition whose subflows do not resolve (unknown template, cycle) before it is saved. */
+  private async checkSubflows(projectId: string, root: SubflowRoot): Promise<void> {
+    if (subflowReferences(root.definition).length === 0) return;
+    await this.planWithSubflows(projectId, root);
   }
 
   // ---- reading ------------------------------------------------------------------------------
@@ -208,6 +268,10 @@ export class TemplatesService {
     if (name.length > MAX_NAME_LENGTH) {
       throw new BadUserInputError([{ path: 'name', message: `must be at most ${MAX_NAME_LENGTH} characters` }]);
     }
+    await this.checkSubflows(input.projectId, {
+      templateName: name,
+      definition: definition as unknown as Definition,
+    });
     const definitionDescription = typeof definition.description === 'string' ? definition.description : null;
     const author = principalLabel(principal);
     try {
@@ -248,6 +312,14 @@ export class TemplatesService {
       throw new BadUserInputError([{ path: 'definition', message: 'give definition, source or description' }]);
     }
     const checked = publishes ? this.valid(input) : undefined;
+    if (checked) {
+      const current = await this.findById(input.id);
+      await this.checkSubflows(current.projectId, {
+        templateId: current.id,
+        templateName: current.name,
+        definition: checked.definition as unknown as Definition,
+      });
+    }
     return this.withTemplateLocked(input.id, async (manager, template) => {
       if (template.archivedAt) {
         throw new ConflictError(`Template ${JSON.stringify(template.name)} is archived: unarchive it first`);

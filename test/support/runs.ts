@@ -130,4 +130,6 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
   const dir = join(__dirname, '..', 'histories');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.json`), json);
+  // Replays must use the same workflow id when the workflow derives ids from it (child workflows).
+  writeFileSync(join(dir, `${name}.workflow-id`), `${handle.workflowId}\n`);
 }

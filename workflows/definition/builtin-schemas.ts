@@ -48,7 +48,25 @@ export const BUILTIN_INPUT_SCHEMAS: Readonly<Record<BuiltinNodeType, JsonSchema>
   subflow: {
     type: 'object',
     title: 'Subflow',
-    description: 'Runs another template version as a child workflow.',
+    description: "Runs another template's version as a child workflow; the child's outputs become this node's output.",
+    required: ['template'],
+    properties: {
+      template: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 200,
+        description: 'The name or id of a template in the same project (no expressions: it is resolved at start).',
+      },
+      version: {
+        description: "A version number, or 'latest' (the default): the latest version when the parent starts.",
+        anyOf: [{ type: 'integer', minimum: 1 }, { const: 'latest' }],
+      },
+      inputs: {
+        type: 'object',
+        description: "The child's inputs; values may hold ${expr}. Checked against the child's declarations.",
+      },
+    },
+    additionalProperties: false,
   },
   callback: {
     type: 'object',

@@ -690,6 +690,23 @@ describe(validateDefinition.name, () => {
       expectValid(chain({ id: 'v', type: 'vars.set', with: { ok: { any: ['value'] }, n2: 1 } }));
     });
 
+    it('subflow names its template (written out) and an optional version', () => {
+      expectValid(
+        chain({ id: 's', type: 'subflow', with: { template: 'x', version: 'latest', inputs: { a: '${run.id}' } } }),
+      );
+      expectValid(chain({ id: 's', type: 'subflow', with: { template: 'x', version: 3 } }));
+      expect(lines(problemsOf(chain({ id: 's', type: 'subflow', with: { version: 0, extra: 1 } })))).toEqual(
+        expect.arrayContaining([
+          'nodes[0].with.template: is required',
+          'nodes[0].with.extra: is not a known property',
+          'nodes[0].with.version: must be >= 1',
+        ]),
+      );
+      expect(lines(problemsOf(chain({ id: 's', type: 'subflow', with: { template: '${inputs.t}' } })))).toContain(
+        'nodes[0].with.template: must be written out, not an expression: the child template is resolved when the run starts',
+      );
+    });
+
     it('approval and subflow take an object', () => {
       expectValid(chain({ id: 'a', type: 'approval', with: { approvers: ['ops'] } }));
       expectValid(chain({ id: 's', type: 'subflow', with: { template: 'x', inputs: {} } }));

@@ -1014,6 +1014,17 @@ class DefinitionValidation {
             this.problem(childPath(node.path, 'with'), 'timer.sleep needs exactly one of duration or until');
           }
         }
+        if (type === 'subflow' && node.with) {
+          for (const key of ['template', 'version']) {
+            const value = has(node.with, key) ? node.with[key] : undefined;
+            if (typeof value === 'string' && value.includes('${')) {
+              this.problem(
+                childPath(childPath(node.path, 'with'), key),
+                `must be written out, not an expression: the child template is resolved when the run starts`,
+              );
+            }
+          }
+        }
       }
     }
   }

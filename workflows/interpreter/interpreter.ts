@@ -7,6 +7,7 @@ import * as wf from '@temporalio/workflow';
 import {
   approveNodeUpdate,
   cancelSignal,
+  childStatusSignal,
   clearBreakpointUpdate,
   forceFailNodeUpdate,
   nodeCallbackSignal,
@@ -33,6 +34,7 @@ import { SA_RUN_STATUS } from '../search-attributes';
 import { executeNode, NodeFailure, type NodeOutcome } from './node-executors';
 import { deliverRunCallback } from './run-callback';
 import { errorOf, RunMachine, type NodeLaunch } from './run-machine';
+import { ParentReporter, SubflowChildren } from './subflow';
 
 const now = (): string => new Date().toISOString();
 
@@ -53,6 +55,8 @@ function withRunIdentity(input: InterpreterInput): InterpreterInput {
 export async function interpreter(rawInput: InterpreterInput): Promise<RunState> {
   const input = withRunIdentity(rawInput);
   const machine = new RunMachine(input);
+  const children = new SubflowChildren(machine);
+  const parentReporter = new ParentReporter(input, machine);
   const scopes = new Map<string, wf.CancellationScope>();
   const inflight = new Set<Promise<void>>();
   let cancelRequest: { by: string; reason?: string } | undefined;
@@ -86,8 +90,15 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
   machine.onChange();
 
   wf.setHandler(stateQuery, () => machine.snapshot());
-  wf.setHandler(pauseSignal, (op) => machine.pause(op?.by ?? 'unknown', now()));
-  wf.setHandler(resumeSignal, () => machine.resume());
+  wf.setHandler(pauseSignal, (op) => {
+    machine.pause(op?.by ?? 'unknown', now());
+    children.forward('pause', op);
+  });
+  wf.setHandler(resumeSignal, (op) => {
+    machine.resume();
+    children.forward('resume', op);
+  });
+  wf.setHandler(childStatusSignal, (report) => machine.childStatus(report));
   wf.setHandler(nodeCallbackSignal, (info) => machine.recordCallback(info));
   wf.setHandler(cancelSignal, (op) => {
     cancelRequest ??= { by: op?.by ?? 'unknown', ...(op?.reason ? { reason: op.reason } : {}) };
@@ -149,7 +160,7 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
     const done: Promise<void> = settle(
       node.id,
       execution,
-      scope.run(() => executeNode({ input, machine }, node, resolved, execution, foreach)),
+      scope.run(() => executeNode({ input, machine, children }, node, resolved, execution, foreach)),
     ).finally(() => {
       if (scopes.get(node.id) === scope) scopes.delete(node.id);
       inflight.delete(done);
@@ -161,13 +172,15 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
   try {
     for (;;) {
       reportStatus();
+      parentReporter.report();
       await wf.condition(
         () =>
           machine.canLaunch ||
           machine.isEnded ||
           machine.isComplete ||
           cancelRequest !== undefined ||
-          (tracksStatus && machine.status !== reportedStatus),
+          (tracksStatus && machine.status !== reportedStatus) ||
+          parentReporter.stale,
       );
       if (cancelRequest && !machine.isEnded) machine.cancel(now(), cancelRequest.by, cancelRequest.reason);
       if (machine.isEnded) break;
@@ -180,7 +193,12 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
   } catch (err) {
     if (!wf.isCancellation(err)) throw err;
     temporalCancellation = err as Error;
-    machine.cancel(now(), 'Temporal', 'workflow cancellation requested');
+    const parent = input.run.parent;
+    machine.cancel(
+      now(),
+      parent ? `its parent run ${parent.runId}` : 'Temporal',
+      parent ? `subflow ${parent.nodeId} was cancelled` : 'workflow cancellation requested',
+    );
   }
 
   // Wind down: whatever still runs is cancelled and awaited, so every node ends in a true state.

@@ -29,12 +29,15 @@ import {
 import { runForeach } from './foreach';
 import { NodeFailure, type NodeOutcome } from './node-failure';
 import type { NodeLaunch, RunMachine } from './run-machine';
+import { runSubflow, type SubflowChildren } from './subflow';
 import { runPollingNode } from './polling';
 
 /** What an executor may use besides the node: the run's input and its state machine. */
 export interface ExecutionContext {
   input: InterpreterInput;
   machine: RunMachine;
+  /** The run's running child workflows (subflow nodes). */
+  children: SubflowChildren;
 }
 
 export { NodeFailure, type NodeOutcome };
@@ -229,10 +232,23 @@ export function executeInstance(
     case 'callback':
       return runCallbackNode(ctx.input, node, resolved, instanceId, execution);
     case 'subflow':
-      throw new NodeFailure({ type: 'UnsupportedNode', message: `${node.type} nodes are not supported yet` }, 1);
+      return runSubflowInstance(ctx, node, resolved, execution, instanceId);
     default:
       return runPluginNode(ctx.input, node, resolved, execution, instanceId, ctx.machine.secretSitesOf(instanceId));
   }
+}
+
+/** A subflow node, or one foreach item of it (`instanceId` = `sub[3]`): one child run. */
+async function runSubflowInstance(
+  ctx: ExecutionContext,
+  node: NodeDefinition,
+  resolved: JsonValue,
+  execution: number,
+  instanceId: string,
+): Promise<NodeOutcome> {
+  const fail = (error: NodeError): NodeFailure => new NodeFailure(error, 1);
+  const output = await runSubflow(ctx.input, ctx.machine, ctx.children, node, resolved, execution, fail, instanceId);
+  return { output, attempts: 1 };
 }
 
 /** A callback node waits one hour for its call unless `with.deadline` says otherwise. */
@@ -307,7 +323,7 @@ export async function executeNode(
     case 'approval':
       return runApproval(ctx, node, resolved);
     case 'subflow':
-      throw new NodeFailure({ type: 'UnsupportedNode', message: `${node.type} nodes are not supported yet` }, 1);
+      return runSubflowInstance(ctx, node, resolved, execution, node.id);
     case 'callback':
       return runCallbackNode(ctx.input, node, resolved, node.id, execution);
     default:

@@ -132,4 +132,79 @@ describe(RunMachine.name, () => {
     expect(m.takeChanges().map((n) => `${n.id}:${n.status}`)).toEqual(['n0:RUNNING']);
     expect(m.takeChanges()).toEqual([]);
   });
+
+  describe('child runs (subflows)', () => {
+    const child = {
+      runId: 'c1',
+      workflowId: 'wf/sub',
+      templateId: 't2',
+      templateName: 'child',
+      version: 3,
+      status: 'RUNNING' as const,
+    };
+
+    it('waits while a child waits for a person and lists the child reasons under the node path', () => {
+      const m = machine({
+        name: 'p',
+        nodes: [
+          { id: 'sub', type: 'subflow' },
+          { id: 'other', type: 'builtin.noop' },
+        ],
+      });
+      m.launchNext(T);
+      const other = m.launchNext(T)!;
+      m.setChild('sub', child);
+      m.succeedNode(other.node.id, {}, 1, T);
+      expect(m.status).toBe('RUNNING');
+
+      m.childStatus({
+        nodeId: 'sub',
+        workflowId: 'wf/sub',
+        status: 'WAITING',
+        waitingOn: [{ kind: 'operator', nodeId: 'inner/flaky', message: 'subflow inner: node flaky failed' }],
+      });
+      expect(m.status).toBe('WAITING');
+      expect(m.waitingOn()).toEqual([
+        { kind: 'operator', nodeId: 'sub/inner/flaky', message: 'subflow sub: subflow inner: node flaky failed' },
+      ]);
+      expect(m.nodes.sub.child?.status).toBe('WAITING');
+
+      // A report from an older execution's child changes nothing.
+      m.childStatus({ nodeId: 'sub', workflowId: 'wf/sub#0', status: 'RUNNING', waitingOn: [] });
+      expect(m.status).toBe('WAITING');
+
+      m.childStatus({ nodeId: 'sub', workflowId: 'wf/sub', status: 'RUNNING', waitingOn: [] });
+      expect(m.status).toBe('RUNNING');
+      expect(m.waitingOn()).toEqual([]);
+    });
+
+    it('forgets the child reasons once the subflow node ends', () => {
+      const m = machine({ name: 'p', nodes: [{ id: 'sub', type: 'subflow' }] });
+      m.launchNext(T);
+      m.setChild('sub', child);
+      m.childStatus({
+        nodeId: 'sub',
+        workflowId: 'wf/sub',
+        status: 'WAITING',
+        waitingOn: [{ kind: 'approval', nodeId: 'ok', message: 'approval ok waits' }],
+      });
+      expect(m.status).toBe('WAITING');
+      m.succeedNode('sub', { out: 1 }, 1, T);
+      expect(m.waitingOn()).toEqual([]);
+      expect(m.isComplete).toBe(true);
+    });
+
+    it('ignores a paused child: only approvals and manual failures make the parent wait', () => {
+      const m = machine({ name: 'p', nodes: [{ id: 'sub', type: 'subflow' }] });
+      m.launchNext(T);
+      m.setChild('sub', child);
+      m.childStatus({
+        nodeId: 'sub',
+        workflowId: 'wf/sub',
+        status: 'WAITING',
+        waitingOn: [{ kind: 'paused', message: 'paused by x' }],
+      });
+      expect(m.status).toBe('RUNNING');
+    });
+  });
 });

@@ -18,6 +18,8 @@ import type {
   BreakpointRequest,
   ForeachProgress,
   NodeCallbackInfo,
+  ChildRunRef,
+  ChildStatusReport,
   DecisionRequest,
   ForceFailRequest,
   InterpreterInput,
@@ -116,6 +118,8 @@ export class RunMachine {
   /** Nodes that need a person: manual failures and approvals. */
   private readonly waiting = new Set<string>();
   private readonly breakpoints = new Set<string>();
+  /** Running subflow nodes whose child waits for a person, with the child's reasons. */
+  private readonly childrenWaiting = new Map<string, WaitingReason[]>();
   private readonly changed = new Set<string>();
   /** Foreach nodes: the latest execution's per-item inputs and outputs (undefined: not succeeded). */
   private readonly foreachResults = new Map<string, { inputs: string[]; outputs: Array<JsonValue | undefined> }>();
@@ -156,8 +160,8 @@ export class RunMachine {
   get status(): RunStatus {
     if (this.terminal) return this.terminal;
     if (this.paused) return 'PAUSED';
-    if (this.running > 0 || this.ready.length > 0) return 'RUNNING';
-    if (this.waiting.size > 0) return 'WAITING';
+    if (this.running > this.childrenWaiting.size || this.ready.length > 0) return 'RUNNING';
+    if (this.waiting.size > 0 || this.childrenWaiting.size > 0) return 'WAITING';
     return 'RUNNING';
   }
 
@@ -237,7 +241,40 @@ export class RunMachine {
         });
       }
     }
+    for (const [id, childReasons] of this.childrenWaiting) {
+      for (const reason of childReasons) {
+        reasons.push({
+          ...reason,
+          ...(reason.nodeId ? { nodeId: `${id}/${reason.nodeId}` } : {}),
+          message: `subflow ${id}: ${reason.message}`,
+        });
+      }
+    }
     return reasons;
+  }
+
+  // ---- subflows -------------------------------------------------------------------------
+
+  /** A subflow node started its child run. */
+  setChild(id: string, child: ChildRunRef): void {
+    this.nodes[id].child = child;
+    this.changed.add(id);
+    this.onChange();
+  }
+
+  /**
+   * A child run reported how it stands: while it waits for a person, the parent waits too and lists
+   * the child's reasons under the subflow node's path. Reports of older executions are ignored.
+   */
+  childStatus(report: ChildStatusReport): void {
+    const state = this.nodes[report.nodeId];
+    if (!state || state.status !== 'RUNNING' || state.child?.workflowId !== report.workflowId) return;
+    const needsPerson = report.waitingOn.filter((reason) => reason.kind === 'approval' || reason.kind === 'operator');
+    if (report.status === 'WAITING' && needsPerson.length > 0) this.childrenWaiting.set(report.nodeId, needsPerson);
+    else this.childrenWaiting.delete(report.nodeId);
+    state.child = { ...state.child, status: report.status };
+    this.changed.add(report.nodeId);
+    this.onChange();
   }
 
   // ---- scheduling -----------------------------------------------------------------------
@@ -712,6 +749,7 @@ export class RunMachine {
     const state = this.nodes[id];
     if (state.status === 'RUNNING') this.running -= 1;
     if (status === 'RUNNING') this.running += 1;
+    else this.childrenWaiting.delete(id);
     state.status = status;
     this.celNodes[id].status = status;
     this.changed.add(id);

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { createBuiltinRegistry } from '../../../plugins';
-import type { InterpreterInput } from '../../../workflows/contract';
-import { compilePlan } from '../../../workflows/definition/compile';
+import type { ExecutionPlan, InterpreterInput } from '../../../workflows/contract';
 import { validateRunInputs } from '../../../workflows/definition/inputs';
 import type { Problem } from '../../../workflows/definition/problems';
+import { SubflowResolutionError } from '../../../workflows/definition/subflows';
 import type { CliContext } from '../context';
 import { loadDefinitionFile } from '../definition-file';
 import { EXIT } from '../exit-codes';
@@ -11,6 +11,7 @@ import { line } from '../io';
 import { problemLines } from '../render';
 import type * as RunOnTemporal from '../run-on-temporal';
 import type { RunOptions } from '../run-on-temporal';
+import { planWithSubflowFiles } from '../subflow-files';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -69,7 +70,13 @@ async function run(ctx: CliContext, file: string, options: RunOptions): Promise<
   if (!definition || !inputs || problems.length > 0)
     return invalid(ctx, problems, loaded.warnings, Boolean(options.json));
   for (const warning of problemLines([], loaded.warnings)) io.err(line(warning));
-  const plan = compilePlan(definition, registry);
+  let plan: ExecutionPlan;
+  try {
+    plan = await planWithSubflowFiles(file, definition, registry);
+  } catch (error) {
+    if (!(error instanceof SubflowResolutionError)) throw error;
+    return invalid(ctx, error.problems, loaded.warnings, Boolean(options.json));
+  }
 
   // Temporal's client and worker take a second to load: only a valid run pays for them.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

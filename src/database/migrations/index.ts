@@ -4,6 +4,7 @@ import { TemplateArchive1795223037044 } from './1795223037044-TemplateArchive';
 import { RunProgress1795223235436 } from './1795223235436-RunProgress';
 import { ScheduleRuns1795227284641 } from './1795227284641-ScheduleRuns';
 import { RunCallback1795232572634 } from './1795232572634-RunCallback';
+import { SubflowRuns1795232636279 } from './1795232636279-SubflowRuns';
 import { ProjectSecrets1795232943682 } from './1795232943682-ProjectSecrets';
 import { RegisteredPlugins1795233070330 } from './1795233070330-RegisteredPlugins';
 import { CallbackUses1795233572021 } from './1795233572021-CallbackUses';
@@ -20,6 +21,7 @@ export const MIGRATIONS: Array<new () => unknown> = [
   RunProgress1795223235436,
   ScheduleRuns1795227284641,
   RunCallback1795232572634,
+  SubflowRuns1795232636279,
   ProjectSecrets1795232943682,
   RegisteredPlugins1795233070330,
   CallbackUses1795233572021,

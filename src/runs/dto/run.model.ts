@@ -60,6 +60,27 @@ export class RunCallbackModel {
   error!: RunErrorModel | null;
 }
 
+@ObjectType('ChildRun', { description: 'The child run a subflow node started (its latest execution).' })
+export class ChildRunModel {
+  @Field(() => ID, { description: "The child run's id: open it with run(id)." })
+  id!: string;
+
+  @Field(() => RunStatusEnum)
+  status!: RunStatus;
+
+  @Field(() => ID)
+  templateId!: string;
+
+  @Field()
+  templateName!: string;
+
+  @Field(() => Int, { description: 'The template version it runs, chosen when the parent started.' })
+  version!: number;
+
+  @Field({ description: "The child's Temporal workflow id: <parent workflow id>/<node id>." })
+  temporalWorkflowId!: string;
+}
+
 @ObjectType('NodeRun', { description: 'The state of one node of a run.' })
 export class NodeRunModel {
   @Field({ description: "The node's id in the definition." })
@@ -106,6 +127,9 @@ export class NodeRunModel {
     description: 'The rest of what the interpreter reports about the node (reused, approval, breakpoint...).',
   })
   details!: JsonObject | null;
+
+  @Field(() => ChildRunModel, { nullable: true, description: 'Subflow nodes: the child run they started.' })
+  childRun!: ChildRunModel | null;
 }
 
 @ObjectType('Run', { description: 'One execution of a template version.' })
@@ -178,6 +202,20 @@ export class RunModel {
 
   /** Set on the runs of a list: their `waitingOn` is what the database knows (no call to Temporal per run). */
   listed?: boolean;
+
+  @Field(() => ID, { nullable: true, description: 'Child runs: the run whose subflow node started this one.' })
+  parentRunId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Child runs: the subflow node of the parent run.' })
+  parentNodeId!: string | null;
+
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description:
+      "The template versions of the run's subflow nodes, chosen when it started: " +
+      '{ <nodeId>: { templateId, templateName, version, subflows? } }.',
+  })
+  subflows!: JsonValue | null;
 
   /** Loaded with the run for `run(id)` and the subscription; resolved lazily elsewhere. */
   nodes?: NodeRunModel[];

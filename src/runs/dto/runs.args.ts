@@ -42,8 +42,25 @@ export class NodeOperationArgs {
   nodeId!: string;
 }
 
+/** A node operation that also reaches nodes inside subflows: `nodeId` may be a path `sub_a/sub_b/flaky`. */
 @ArgsType()
-export class RetryNodeArgs extends NodeOperationArgs {
+export class NodePathOperationArgs {
+  @Field(() => ID)
+  runId!: string;
+
+  @Field({
+    description: 'A node id, or a path through subflow nodes to a node of a child run: sub_a/sub_b/flaky.',
+  })
+  @IsString()
+  @Length(1, 650)
+  @Matches(/^[a-z][a-z0-9_]*(\/[a-z][a-z0-9_]*){0,9}$/, {
+    message: 'must be a node id ([a-z][a-z0-9_]*) or a path of node ids through subflows (sub_a/flaky)',
+  })
+  nodeId!: string;
+}
+
+@ArgsType()
+export class RetryNodeArgs extends NodePathOperationArgs {
   @Field(() => GraphQLJSON, {
     nullable: true,
     description: "New inputs, merged key by key over the node's `with` (expressions allowed).",
@@ -64,7 +81,7 @@ export class CancelRunArgs {
 }
 
 @ArgsType()
-export class SkipNodeArgs extends NodeOperationArgs {
+export class SkipNodeArgs extends NodePathOperationArgs {
   @Field(() => String, {
     nullable: true,
     description: 'For a failed exclusive gateway: the target node of the one outgoing edge to take.',

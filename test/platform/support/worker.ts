@@ -13,6 +13,7 @@ import {
   type ProgressRecorder,
   type ProgressRecorderOptions,
 } from '../../../src/runs/progress-recorder';
+import { createScheduledRunRegistrar, type ScheduledRunRegistrar } from '../../../src/runs/scheduled-run-registrar';
 import type { ProgressSinks } from '../../../workflows/contract';
 import { testDataConverter, testPlatformClient } from '../../support/payload-keys';
 import { testTemporal, testWorkflowBundle } from '../../support/temporal';
@@ -46,6 +47,8 @@ export async function startTestWorker(options: {
   logger?: PluginLogger;
   /** Hosts `switchyard.awaitCallback` (callback nodes) with this key and API base URL. */
   callbacks?: { key: string | Buffer; baseUrl: string };
+  /** Put the run registrar in front of the recorder, as `src/worker.ts` does (scheduled and child runs get rows). */
+  registrar?: boolean;
 }): Promise<TestWorker> {
   const env = await testTemporal();
   const test = createTestActivities();
@@ -58,6 +61,10 @@ export async function startTestWorker(options: {
   const secrets =
     dataSource && options.secretsKeys ? databaseSecretResolver(dataSource, options.secretsKeys) : undefined;
   const dropReports: InjectedSinks<ProgressSinks> = { progress: { report: { fn: () => undefined } } };
+  let registrar: ScheduledRunRegistrar | undefined;
+  if (recorder && dataSource && options.registrar) {
+    registrar = createScheduledRunRegistrar(dataSource, (report) => recorder.report(report));
+  }
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: options.taskQueue,
@@ -76,7 +83,7 @@ export async function startTestWorker(options: {
         ? createAwaitCallbackActivities({ ...options.callbacks, client: await testPlatformClient() })
         : {}),
     },
-    sinks: recorder?.sinks ?? dropReports,
+    sinks: registrar?.sinks ?? recorder?.sinks ?? dropReports,
   });
   const running = worker.run();
   let stopped: Promise<void> | undefined;
@@ -88,6 +95,7 @@ export async function startTestWorker(options: {
       (stopped ??= (async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;
+        await registrar?.close();
         await recorder?.close();
         await dataSource?.destroy();
       })()),

@@ -121,7 +121,12 @@ export const BUILTIN_INPUT_SCHEMAS: Record<string, JsonSchema> = {
   subflow: {
     type: 'object',
     title: 'Subflow',
-    description: 'Runs another template version as a child workflow.',
+    description: "Runs another template's version as a child workflow; its outputs become this node's output.",
+    required: ['template'],
+    properties: {
+      template: { type: 'string', title: 'Template (name or id, same project)' },
+      inputs: { type: 'object', title: "The child's inputs (values may hold ${expr})" },
+    },
   },
   callback: {
     type: 'object',
