@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import type { PluginLogger } from '../../plugins/sdk';
 import { MetricsService } from '../../src/common/metrics/metrics.service';
+import { EncryptionCodec } from '../../src/temporal/payload-codec';
+import { testPayloadKeyring } from '../support/payload-keys';
 import { testTemporal, uniqueTaskQueue } from '../support/temporal';
 import { errorCode, type GraphQLResponse, LogCapture, startTestApp, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
@@ -32,6 +34,17 @@ const START_RUN = `mutation($input: StartRunInput!) { startRun(input: $input) { 
 const firstValue = `first-${randomBytes(12).toString('hex')}`;
 const rotatedValue = `rotated-${randomBytes(12).toString('hex')}`;
 const VALUES = [firstValue, rotatedValue];
+
+/** The history with every platform-encrypted payload decrypted (test keys): the search must see through the codec. */
+async function decrypted(value: unknown, codec: EncryptionCodec): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((item) => decrypted(item, codec)));
+  if (!value || typeof value !== 'object' || value instanceof Uint8Array) return value;
+  const record = value as Record<string, unknown>;
+  if (record.metadata && record.data instanceof Uint8Array) return (await codec.decode([record]))[0];
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(record)) out[key] = await decrypted(item, codec);
+  return out;
+}
 
 /** A history as JSON, with every payload's bytes decoded to text so a value inside one is findable. */
 function historyText(history: unknown): string {
@@ -259,9 +272,11 @@ describe('project secrets', () => {
   it('leaves no value in histories, logs, run state, GraphQL responses or the audit log', async () => {
     expect(runs.length).toBeGreaterThanOrEqual(4);
     const { client } = await testTemporal();
+    const codec = new EncryptionCodec(testPayloadKeyring());
     const histories: string[] = [];
     for (const run of runs) {
-      histories.push(historyText(await client.workflow.getHandle(run.temporalWorkflowId).fetchHistory()));
+      const history = await client.workflow.getHandle(run.temporalWorkflowId).fetchHistory();
+      histories.push(historyText(history), historyText(await decrypted(history, codec)));
     }
     const dbState = await queryDatabase<{ text: string }>(
       api.db.url,
