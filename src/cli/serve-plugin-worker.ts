@@ -1,6 +1,10 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { join } from 'node:path';
 import { createPluginActivities } from '../../activities/plugin-activities';
 import { loadPluginsFromFolders, PluginRegistry } from '../../plugins';
+import { dataDirFrom } from '../config/config';
+import { loadPayloadKeys, PAYLOAD_KEYS_FILE, PAYLOAD_KEYS_VARIABLE } from '../config/payload-keys';
+import { payloadDataConverter } from '../temporal/payload-codec';
 import type { CliContext } from './context';
 import { EXIT } from './exit-codes';
 import { line } from './io';
@@ -47,6 +51,16 @@ export async function servePluginWorker(ctx: CliContext, options: PluginWorkerOp
     log('error: --plugins-only registers its plugins with the API: set SWITCHYARD_API_URL and SWITCHYARD_API_TOKEN');
     return EXIT.INVALID;
   }
+  // Activity inputs and outputs are encrypted with the platform's keys: this worker needs the same ones.
+  const dataDir = dataDirFrom(io.env);
+  const payloadKeys = loadPayloadKeys(io.env, dataDir, { create: false });
+  if (!payloadKeys) {
+    log(
+      `error: ${PAYLOAD_KEYS_VARIABLE} is unset and ${join(dataDir, PAYLOAD_KEYS_FILE)} does not exist: ` +
+        `give this plugin worker the payload keys of the platform (the API's ${PAYLOAD_KEYS_VARIABLE})`,
+    );
+    return EXIT.INVALID;
+  }
   const loaded = await loadPluginsFromFolders(sources);
   for (const error of loaded.errors) log(`plugin ${error.source} not loaded: ${error.message}`);
   if (loaded.plugins.length === 0) {
@@ -89,6 +103,7 @@ export async function servePluginWorker(ctx: CliContext, options: PluginWorkerOp
       connection,
       namespace,
       taskQueue,
+      dataConverter: payloadDataConverter(payloadKeys),
       activities: createPluginActivities({ registry }),
     });
     const running = worker.run();

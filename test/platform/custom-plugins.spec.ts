@@ -167,6 +167,8 @@ describe('custom plugin folders and remote plugin workers, end to end', () => {
         TEMPORAL_ADDRESS: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS!,
         SWITCHYARD_API_URL: platform.apiUrl,
         SWITCHYARD_API_TOKEN: ownerToken,
+        // The platform's payload keys (generated into its data dir): the remote worker must read its activities.
+        SWITCHYARD_DATA_DIR: dataDir,
       },
       ['--task-queue', remoteQueue, '--plugin-dir', REMOTE_PLUGIN],
     );
@@ -265,6 +267,7 @@ describe('custom plugin folders and remote plugin workers, end to end', () => {
       TEMPORAL_ADDRESS: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS!,
       SWITCHYARD_API_URL: platform.apiUrl,
       SWITCHYARD_API_TOKEN: ownerToken,
+      SWITCHYARD_DATA_DIR: dataDir,
     };
     const broken = spawnPluginWorker(env, [
       '--task-queue',
@@ -286,6 +289,15 @@ describe('custom plugin folders and remote plugin workers, end to end', () => {
     ]);
     expect(await refused.exited).toBe(2);
     expect(refused.output()).toMatch(/error: UNAUTHENTICATED: /);
+
+    const keyless = spawnPluginWorker({ ...env, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'no-keys-')) }, [
+      '--task-queue',
+      uniqueTaskQueue('keyless'),
+      '--plugin-dir',
+      REMOTE_PLUGIN,
+    ]);
+    expect(await keyless.exited).toBe(2);
+    expect(keyless.output()).toContain('SWITCHYARD_PAYLOAD_KEYS is unset');
   });
 
   it('refuses registration from callers that are not admins or admin-made OWNER tokens', async () => {
