@@ -92,6 +92,49 @@ describe('subflow nodes', () => {
     });
   });
 
+  it('foreach over a subflow: one child run per item (its own workflow id), outputs in item order', async () => {
+    const taskQueue = uniqueTaskQueue('subflow-foreach');
+    const test = createTestActivities();
+    const parent: Definition = {
+      name: 'greet-all',
+      inputs: { team: { type: 'array', default: ['ana', 'bo', 'cy', 'di'] } },
+      nodes: [
+        {
+          id: 'greet',
+          type: 'subflow',
+          foreach: { items: '${inputs.team}', concurrency: 2 },
+          with: { template: 'greeter', inputs: { who: '${item}', times: '${index}' } },
+        },
+      ],
+      outputs: { all: '${nodes.greet.output}' },
+    };
+    await withWorker({ taskQueue, activities: test.activities }, async () => {
+      const handle = await startInterpreter(
+        client,
+        taskQueue,
+        parent,
+        { team: ['ana', 'bo', 'cy', 'di'] },
+        { plan: planWith(parent, { greet: sub('greeter', testPlan(greeter)) }) },
+      );
+      const state = await finalState(handle);
+      expect(state.error).toBeUndefined();
+      expect(state.status).toBe('SUCCEEDED');
+      expect((state.outputs?.all as Array<{ greeting: string }>).map((item) => item.greeting)).toEqual([
+        'hello ana x0',
+        'hello bo x1',
+        'hello cy x2',
+        'hello di x3',
+      ]);
+      expect(state.nodes.greet.items).toMatchObject({ total: 4, succeeded: 4, failed: 0 });
+      for (let index = 0; index < 4; index += 1) {
+        const child = await client.workflow.getHandle(`${handle.workflowId}/greet[${index}]`).describe();
+        expect(child.status.name).toBe('COMPLETED');
+        expect(child.parentExecution?.workflowId).toBe(handle.workflowId);
+      }
+      await recordHistory(handle, 'subflow-foreach');
+    });
+  });
+
   it('fails the node clearly when the mapped inputs break the child declarations', async () => {
     const taskQueue = uniqueTaskQueue('subflow-inputs');
     const test = createTestActivities();
