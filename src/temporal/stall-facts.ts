@@ -4,6 +4,7 @@
  * `run.waitingOn` (the interpreter's own reasons cover approvals, operators and pauses).
  */
 import type { Client } from '@temporalio/client';
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 
@@ -45,14 +46,22 @@ export interface StallFactsOptions {
 const { PendingActivityState, TaskQueueKind, TaskQueueType, WorkflowExecutionStatus } = temporal.api.enums.v1;
 type Failure = temporal.api.failure.v1.IFailure;
 
-function failureOf(failure: Failure | null | undefined): RetryingActivity['lastFailure'] {
+async function failureOf(
+  client: Client,
+  failure: Failure | null | undefined,
+): Promise<RetryingActivity['lastFailure']> {
   if (!failure) return undefined;
   // An activity failure wraps the application failure that says what went wrong.
   const inner = failure.cause && !failure.applicationFailureInfo ? failure.cause : failure;
-  return {
-    type: inner.applicationFailureInfo?.type || (inner.timeoutFailureInfo ? 'Timeout' : 'Error'),
-    message: inner.message ?? '',
-  };
+  let message = inner.message ?? '';
+  try {
+    // The platform's codec encrypts failure messages: read them through the client's converter.
+    const decoded = await decodeOptionalFailureToOptionalError(client.options.loadedDataConverter, inner);
+    if (decoded) message = decoded.message;
+  } catch {
+    // Keys this API does not have: the raw message (the codec's placeholder) is all there is.
+  }
+  return { type: inner.applicationFailureInfo?.type || (inner.timeoutFailureInfo ? 'Timeout' : 'Error'), message };
 }
 
 /**
@@ -88,7 +97,7 @@ export async function readStallFacts(
         attempt,
         ...(activity.maximumAttempts ? { maximumAttempts: activity.maximumAttempts } : {}),
         ...(nextAttemptMs !== undefined ? { nextAttemptAt: new Date(nextAttemptMs).toISOString() } : {}),
-        ...(activity.lastFailure ? { lastFailure: failureOf(activity.lastFailure) } : {}),
+        ...(activity.lastFailure ? { lastFailure: await failureOf(client, activity.lastFailure) } : {}),
       });
     }
     // Between attempts an activity waits for its backoff, not for a worker.
@@ -106,9 +115,7 @@ export async function readStallFacts(
         namespace,
         taskQueue: { name: queue.name, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
         taskQueueType:
-          queue.kind === 'workflow'
-            ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
-            : TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+          queue.kind === 'workflow' ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
       });
       const fresh = (pollers ?? []).some(
         (poller) => now - (optionalTsToMs(poller.lastAccessTime) ?? 0) <= options.pollerFreshMs,

@@ -12,6 +12,7 @@ import { createPluginActivities } from '../../activities/plugin-activities';
 import { PluginRegistry } from '../../plugins/registry';
 import { definePlugin } from '../../plugins/sdk';
 import { PluginCatalogService } from '../../src/plugins-catalog/plugin-catalog.service';
+import { testDataConverter } from '../support/payload-keys';
 import { testTemporal, uniqueTaskQueue } from '../support/temporal';
 import { errorCode, startTestApp, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
@@ -228,6 +229,8 @@ describe('run insight', () => {
     const remoteWorker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: remoteQueue,
+      // The platform encrypts activity inputs: a worker of its own must hold the same keys.
+      dataConverter: testDataConverter(),
       activities: createPluginActivities({ registry: new PluginRegistry([remote]) }),
     });
     const running = remoteWorker.run();
