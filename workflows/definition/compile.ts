@@ -5,6 +5,7 @@
  */
 import type { PluginCatalog } from '../../plugins/sdk/plugin';
 import type { ActivityPlan, ExecutionPlan } from '../contract';
+import { compactPlan } from '../plan';
 import { parseDuration } from './duration';
 import type { Definition, NodeDefinition, RetrySpec, TimeoutSpec } from './types';
 import { isBuiltinNodeType, isGatewayType } from './types';
@@ -57,12 +58,13 @@ export function compileActivity(node: NodeDefinition, catalog: PluginCatalog): A
 }
 
 /**
- * Builds the execution plan of a definition that {@link validateDefinition} accepted: one
- * {@link ActivityPlan} per plugin node (gateways and built-in nodes run inside the interpreter).
+ * Builds the execution plan of a definition that {@link validateDefinition} accepted: an
+ * {@link ActivityPlan} for every plugin node (gateways and built-in nodes run inside the interpreter),
+ * in the compact shape: nodes with the same options share one plan.
  * Pure; throws only when the definition names a plugin the catalog does not have, which
  * validation rules out.
  *
- * @example compilePlan(definition, catalog).activities.build.startToCloseTimeoutMs === 30_000
+ * @example activityPlanOf(compilePlan(definition, catalog), 'build')?.startToCloseTimeoutMs === 30_000
  */
 export function compilePlan(definition: Definition, catalog: PluginCatalog): ExecutionPlan {
   const activities: Record<string, ActivityPlan> = {};
@@ -70,5 +72,5 @@ export function compilePlan(definition: Definition, catalog: PluginCatalog): Exe
     if (isGatewayType(node.type) || isBuiltinNodeType(node.type)) continue;
     activities[node.id] = compileActivity(node, catalog);
   }
-  return { definition, activities };
+  return compactPlan({ definition, activities });
 }

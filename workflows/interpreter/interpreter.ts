@@ -29,6 +29,7 @@ import {
   type RunStatus,
 } from '../contract';
 import { SA_RUN_STATUS } from '../search-attributes';
+import { continueAsNewDue, continueRun, drainedForContinueAsNew } from './continue-as-new';
 import { executeNode, NodeFailure, type NodeOutcome } from './node-executors';
 import { deliverRunCallback } from './run-callback';
 import { errorOf, RunMachine, type NodeLaunch } from './run-machine';
@@ -155,17 +156,29 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
     inflight.add(done);
   };
 
+  // Approvals carried over a continue-as-new wait on (their request and deadline are state).
+  for (const state of machine.waitingApprovals()) {
+    launch({ node: machine.graph.byId.get(state.id)!, input: state.input ?? null, execution: state.executions });
+  }
+
+  // Continue-as-new when the history grows large: stop launching, let running nodes finish, hand over.
+  let launchedHere = false;
+  let draining = false;
+  let continuing = false;
+  const drained = (): boolean => drainedForContinueAsNew(machine, scopes.keys());
   let temporalCancellation: Error | undefined;
   try {
     for (;;) {
       reportStatus();
       await wf.condition(
         () =>
-          machine.canLaunch ||
+          (!draining && machine.canLaunch) ||
           machine.isEnded ||
           machine.isComplete ||
           cancelRequest !== undefined ||
-          (tracksStatus && machine.status !== reportedStatus),
+          (tracksStatus && machine.status !== reportedStatus) ||
+          (!draining && continueAsNewDue(input, launchedHere)) ||
+          (draining && drained()),
       );
       if (cancelRequest && !machine.isEnded) machine.cancel(now(), cancelRequest.by, cancelRequest.reason);
       if (machine.isEnded) break;
@@ -173,12 +186,28 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
         machine.complete(now());
         break;
       }
-      for (let next = machine.launchNext(now()); next; next = machine.launchNext(now())) launch(next);
+      if (!draining && continueAsNewDue(input, launchedHere)) draining = true;
+      if (draining) {
+        if (drained()) {
+          continuing = true;
+          break;
+        }
+        continue;
+      }
+      for (let next = machine.launchNext(now()); next; next = machine.launchNext(now())) {
+        launchedHere = true;
+        launch(next);
+      }
     }
   } catch (err) {
     if (!wf.isCancellation(err)) throw err;
     temporalCancellation = err as Error;
     machine.cancel(now(), 'Temporal', 'workflow cancellation requested');
+  }
+
+  if (continuing) {
+    if (reportQueued) flushProgress();
+    return continueRun(input, machine);
   }
 
   // Wind down: whatever still runs is cancelled and awaited, so every node ends in a true state.

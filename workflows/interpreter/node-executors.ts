@@ -23,6 +23,7 @@ import type {
   PluginActivityInput,
   PluginActivityResult,
 } from '../contract';
+import { activityPlanOf } from '../plan';
 import type { RunMachine } from './run-machine';
 
 /** What an executor may use besides the node: the run's input and its state machine. */
@@ -127,7 +128,7 @@ async function runPluginNode(
   resolved: JsonValue,
   execution: number,
 ): Promise<NodeOutcome> {
-  const plan = input.plan.activities[node.id];
+  const plan = activityPlanOf(input.plan, node.id);
   if (!plan) throw ApplicationFailure.nonRetryable(`no activity plan for node ${node.id}`, 'InvalidPlan');
   const activities = proxyActivities<Record<string, PluginActivity>>(activityOptions(node, plan, execution));
   try {
@@ -163,12 +164,19 @@ async function runTimer(node: NodeDefinition, resolved: JsonValue): Promise<Node
  * deadline and its default decision. A rejection fails the node, so its onFailure applies.
  */
 async function runApproval(ctx: ExecutionContext, node: NodeDefinition, resolved: JsonValue): Promise<NodeOutcome> {
-  const spec = (resolved ?? {}) as ApprovalSpec;
-  const deadlineMs = spec.deadline !== undefined ? parseDuration(spec.deadline) : undefined;
-  const now = new Date().toISOString();
-  const deadlineAt = deadlineMs !== undefined ? new Date(Date.now() + deadlineMs).toISOString() : undefined;
-  ctx.machine.awaitApproval(node.id, spec, now, deadlineAt);
   const state = ctx.machine.nodes[node.id];
+  let deadlineMs: number | undefined;
+  if (state.status === 'WAITING' && state.approval && !state.approval.decision) {
+    // Carried over a continue-as-new: the request stands; only what is left of its deadline remains.
+    const { deadlineAt } = state.approval;
+    deadlineMs = deadlineAt !== undefined ? Math.max(1, Date.parse(deadlineAt) - Date.now()) : undefined;
+  } else {
+    const spec = (resolved ?? {}) as ApprovalSpec;
+    deadlineMs = spec.deadline !== undefined ? parseDuration(spec.deadline) : undefined;
+    const now = new Date().toISOString();
+    const deadlineAt = deadlineMs !== undefined ? new Date(Date.now() + deadlineMs).toISOString() : undefined;
+    ctx.machine.awaitApproval(node.id, spec, now, deadlineAt);
+  }
   const settled = (): boolean => state.approval?.decision !== undefined || state.status !== 'WAITING';
   if (deadlineMs === undefined) {
     await condition(settled);

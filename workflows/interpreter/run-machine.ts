@@ -9,6 +9,7 @@ import type { JsonObject, JsonValue, NodeDefinition, OnFailure } from '../defini
 import { DEFAULT_MAX_CONCURRENCY } from '../contract';
 import type {
   ApprovalSpec,
+  ContinuedRun,
   BreakpointRequest,
   DecisionRequest,
   ForceFailRequest,
@@ -23,6 +24,7 @@ import type {
   SkipReason,
   WaitingReason,
 } from '../contract';
+import { decodeNode, encodeNode, isPristine } from './carried-state';
 import { buildGraph, type Graph } from './graph';
 
 const EDGE_PENDING = 0;
@@ -117,7 +119,85 @@ export class RunMachine {
       nodes: this.celNodes,
       run: toCel({ id: input.run.id, startedAt: input.run.startedAt, startedBy: input.run.startedBy }),
     };
-    this.ready.push(...this.graph.starts);
+    if (input.continued) this.restore(input.continued);
+    else this.ready.push(...this.graph.starts);
+  }
+
+  // ---- continue-as-new ------------------------------------------------------------------
+
+  /**
+   * The state to hand to the next workflow execution. Call it only when no node runs (approvals
+   * and manual failures may wait: they are state) and the run has not ended.
+   */
+  carry(generation: number): ContinuedRun {
+    if (this.terminal) throw new Error(`a run that is ${this.terminal} does not continue as new`);
+    const running = Object.values(this.nodes).filter((state) => state.status === 'RUNNING');
+    if (running.length > 0) throw new Error(`nodes still run: ${running.map((state) => state.id).join(', ')}`);
+    const epochMs = Date.parse(this.input.run.startedAt) || 0;
+    const nodes: ContinuedRun['nodes'] = {};
+    for (const node of this.graph.nodes) {
+      const state = this.nodes[node.id];
+      if (!isPristine(state)) nodes[node.id] = encodeNode(state, node, epochMs);
+    }
+    return {
+      generation,
+      epochMs,
+      nodes,
+      edges: Array.from(this.edgeState).join(''),
+      ready: [...this.ready],
+      vars: this.vars,
+      ...(this.paused ? { paused: this.paused } : {}),
+      ...(this.overrides.size > 0 ? { overrides: Object.fromEntries(this.overrides) } : {}),
+    };
+  }
+
+  /** Approval nodes waiting for a decision (their waits carry over a continue-as-new). */
+  waitingApprovals(): NodeState[] {
+    return [...this.waiting].map((id) => this.nodes[id]).filter((state) => state.waitingFor === 'approval');
+  }
+
+  /** Rebuilds the machine from {@link carry}'s output; counters are derived, not carried. */
+  private restore(carried: ContinuedRun): void {
+    if (carried.edges.length !== this.graph.edges.length) {
+      throw new Error(`carried state has ${carried.edges.length} edges, the definition ${this.graph.edges.length}`);
+    }
+    for (let index = 0; index < carried.edges.length; index++) {
+      const edgeState = Number(carried.edges[index]);
+      this.edgeState[index] = edgeState;
+      if (edgeState === EDGE_PENDING) continue;
+      const to = this.graph.edges[index].to;
+      this.unresolved.set(to, this.unresolved.get(to)! - 1);
+      if (edgeState === EDGE_FIRED) this.firedIn.set(to, this.firedIn.get(to)! + 1);
+    }
+    const requeue: string[] = [];
+    for (const [id, encoded] of Object.entries(carried.nodes)) {
+      const node = this.graph.byId.get(id);
+      if (!node) throw new Error(`carried state names node ${id}, which the definition lacks`);
+      const state = decodeNode(encoded, node, carried.epochMs);
+      this.nodes[id] = state;
+      this.celNodes[id] = { status: state.status, output: state.output === undefined ? null : toCel(state.output) };
+      if (state.status === 'RUNNING') {
+        // Never carried by the interpreter (it drains first); start it again rather than lose it.
+        state.status = 'PENDING';
+        this.celNodes[id].status = 'PENDING';
+        requeue.push(id);
+      }
+      if (state.waitingFor) this.waiting.add(id);
+      if (state.breakpoint) this.breakpoints.add(id);
+      const final =
+        state.status === 'SUCCEEDED' ||
+        state.status === 'SKIPPED' ||
+        state.status === 'CANCELLED' ||
+        (state.status === 'FAILED' && state.waitingFor !== 'operator');
+      if (final) this.settled += 1;
+    }
+    this.ready.push(...requeue, ...carried.ready);
+    Object.assign(this.vars, carried.vars);
+    this.scope.vars = toCel(this.vars);
+    if (carried.paused) this.paused = carried.paused;
+    for (const [id, values] of Object.entries(carried.overrides ?? {})) this.overrides.set(id, values);
+    // The first report of the new execution is full: it must not look like a change list too.
+    this.changed.clear();
   }
 
   // ---- status ---------------------------------------------------------------------------
