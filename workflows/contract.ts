@@ -5,8 +5,13 @@
 import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import type { Definition, JsonObject, JsonValue } from './definition/types';
 
-/** Nodes a run keeps in flight at most, unless its input says otherwise. */
-export const DEFAULT_MAX_CONCURRENCY = 1000;
+/**
+ * Nodes a run keeps in flight at most, unless its input says otherwise. Each launch and each
+ * completion is work inside one workflow task: 1,000 launches in one task took over 5 s on a loaded
+ * 2-core machine, and a task past its 10 s timeout is retried and replayed (and crashed the SDK's
+ * workflow thread in our 10,000-node benchmark). 250 keeps a task around a second.
+ */
+export const DEFAULT_MAX_CONCURRENCY = 250;
 
 /** The workflow type that executes every definition. */
 export const INTERPRETER_WORKFLOW_TYPE = 'interpreter';

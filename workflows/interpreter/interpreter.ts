@@ -50,8 +50,16 @@ function withRunIdentity(input: InterpreterInput): InterpreterInput {
   };
 }
 
+/** Runs started before the default cap on nodes in flight went from 1,000 to 250 keep 1,000 (replay). */
+const DEFAULT_CONCURRENCY_250_PATCH = 'default-max-concurrency-250';
+
+function withConcurrencyCap(input: InterpreterInput): InterpreterInput {
+  if (input.maxConcurrency !== undefined || wf.patched(DEFAULT_CONCURRENCY_250_PATCH)) return input;
+  return { ...input, maxConcurrency: 1000 };
+}
+
 export async function interpreter(rawInput: InterpreterInput): Promise<RunState> {
-  const input = withRunIdentity(rawInput);
+  const input = withConcurrencyCap(withRunIdentity(rawInput));
   const machine = new RunMachine(input);
   const scopes = new Map<string, wf.CancellationScope>();
   const inflight = new Set<Promise<void>>();
