@@ -1,2 +1,3 @@
 export * from './plugin-activities';
 export * from './callback-activities';
+export * from './output-store';

@@ -4,6 +4,8 @@ import type { PluginRegistry } from '../plugins/registry';
 import { PluginError, type JsonValue, type Plugin, type PluginContext, type PluginLogger } from '../plugins/sdk';
 import { SchemaValidator, formatProblems } from '../plugins/sdk/validation';
 import type { PluginActivityInput, PluginActivityResult } from '../workflows/contract';
+import { OUTPUT_REF_THRESHOLD } from '../workflows/output-ref';
+import { dereferenceOutputs, externalizeOutput, resolveDeferredInput, type OutputStore } from './output-store';
 
 /** The failure type when a node's resolved input breaks its plugin's input schema (never retried). */
 export const INVALID_INPUT_FAILURE = 'InvalidInput';
@@ -17,7 +19,17 @@ export interface PluginActivitiesDeps {
   registry: PluginRegistry;
   /** Where plugins' log lines go; the activity context's logger (Temporal's Runtime logger) when absent. */
   logger?: PluginLogger;
+  /**
+   * Keeps outputs larger than `outputRefThreshold` out of the workflow (they are returned as a
+   * reference) and dereferences such references in inputs. Without it outputs are returned whole.
+   */
+  outputStore?: OutputStore;
+  /** Bytes of JSON above which an output is stored by reference (default 64 KB). */
+  outputRefThreshold?: number;
 }
+
+/** The error type when a node's deferred `with` (it reads a by-reference output) does not resolve. */
+export const DEFERRED_INPUT_FAILURE = 'ExpressionError';
 
 /**
  * One activity per registered plugin type, named by the type (`http.request`), so the Temporal UI
@@ -57,7 +69,18 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
           nonRetryable: true,
         });
       }
-      const input = request.input ?? {};
+      let input: JsonValue;
+      try {
+        input = request.deferred
+          ? await resolveDeferredInput(deps.outputStore, request.deferred)
+          : await dereferenceOutputs(deps.outputStore, request.input ?? {});
+      } catch (err) {
+        throw ApplicationFailure.create({
+          type: DEFERRED_INPUT_FAILURE,
+          message: `Could not resolve the input of node ${request.nodeId}: ${(err as Error).message}`,
+          nonRetryable: true,
+        });
+      }
       const problems = validator.check(plugin.inputSchema, input, 'with');
       if (problems.length > 0) {
         throw ApplicationFailure.create({
@@ -83,7 +106,12 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
       };
       try {
         const output = await (plugin as Plugin<JsonValue>).execute(ctx, input);
-        return { output, attempt };
+        if (!deps.outputStore) return { output, attempt };
+        const threshold = deps.outputRefThreshold ?? OUTPUT_REF_THRESHOLD;
+        return {
+          output: await externalizeOutput(deps.outputStore, request.runId, request.nodeId, output, threshold),
+          attempt,
+        };
       } catch (err) {
         throw toActivityFailure(err, context.cancellationSignal);
       }

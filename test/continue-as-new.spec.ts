@@ -123,7 +123,10 @@ describe('continue-as-new', () => {
     for (const node of [...before, ...after]) expect(state.nodes[node.id].status).toBe('SUCCEEDED');
     expect(state.nodes.flaky).toMatchObject({ status: 'SUCCEEDED', executions: 2, attempts: 2 });
     expect(state.nodes.broken).toMatchObject({ status: 'SKIPPED', skipReason: 'operator' });
-    expect(state.nodes.ask).toMatchObject({ status: 'SUCCEEDED', approval: { decision: 'approve', decidedBy: 'boss' } });
+    expect(state.nodes.ask).toMatchObject({
+      status: 'SUCCEEDED',
+      approval: { decision: 'approve', decidedBy: 'boss' },
+    });
     // Every node ran once (plus the retry), however many executions the run took.
     expect(test.executions.filter((e) => e.nodeId.startsWith('c') || e.nodeId.startsWith('d'))).toHaveLength(24);
     // The progress sink heard of one run only, and each new execution first reported every node.
@@ -136,7 +139,10 @@ describe('continue-as-new', () => {
   });
 
   it('cancels a run that continued as new: finished nodes stay, the rest is CANCELLED', async () => {
-    const nodes = [...chain('c', 40), { id: 'block', type: 'test.block', with: { ms: 60_000 }, timeout: { heartbeat: '2s' } }];
+    const nodes = [
+      ...chain('c', 40),
+      { id: 'block', type: 'test.block', with: { ms: 60_000 }, timeout: { heartbeat: '2s' } },
+    ];
     const definition: Definition = { name: 'can-cancel', nodes, edges: links(nodes) };
     const taskQueue = uniqueTaskQueue('can');
     const test = createTestActivities();
@@ -157,7 +163,13 @@ describe('continue-as-new', () => {
   });
 
   it('runs a 2,500-node fan-out that continues as new when Temporal suggests it', async () => {
-    const middle = Array.from({ length: 2_500 }, (_, i) => ({ id: `m${i}`, type: 'builtin.noop' }));
+    // Generous timeouts and retries: on a loaded machine a no-op may wait long for a slot.
+    const middle = Array.from({ length: 2_500 }, (_, i) => ({
+      id: `m${i}`,
+      type: 'builtin.noop',
+      retry: { maximumAttempts: 5 },
+      timeout: { startToClose: '5m' },
+    }));
     const definition: Definition = {
       name: 'can-wide',
       nodes: [{ id: 'start', type: 'builtin.noop' }, ...middle, { id: 'end', type: 'builtin.noop' }],
@@ -168,14 +180,20 @@ describe('continue-as-new', () => {
     const { state, runIds } = await withWorker(
       { taskQueue, activities: test.activities, maxConcurrentActivityTaskExecutions: 200 },
       async () => {
-        const handle = await startInterpreter(client, taskQueue, definition, {}, { plan: compactPlan(testPlan(definition)) });
+        const handle = await startInterpreter(
+          client,
+          taskQueue,
+          definition,
+          {},
+          { plan: compactPlan(testPlan(definition)) },
+        );
         const state = await finalState(handle);
         return { state, runIds: await waitForExecutions(handle, 2) };
       },
     );
-    expect(state.status).toBe('SUCCEEDED');
+    expect({ status: state.status, error: state.error }).toEqual({ status: 'SUCCEEDED', error: undefined });
     expect(runIds.length).toBeGreaterThan(1);
     expect(Object.values(state.nodes).filter((n) => n.status === 'SUCCEEDED')).toHaveLength(2_502);
-    expect(test.executions).toHaveLength(2_502);
+    expect(new Set(test.executions.map((e) => e.nodeId)).size).toBe(2_502);
   }, 600_000);
 });

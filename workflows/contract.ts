@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import type { Definition, JsonObject, JsonValue } from './definition/types';
+import type { DeferredInput } from './output-ref';
 
 /**
  * Nodes a run keeps in flight at most, unless its input says otherwise. Each launch and each
@@ -308,8 +309,10 @@ export interface PluginActivityInput {
   nodeId: string;
   /** The plugin version the definition names, if any. */
   version?: string;
-  /** The node's `with`, expressions resolved. */
+  /** The node's `with`, expressions resolved (by-reference outputs in it are dereferenced by the activity). */
   input: JsonValue;
+  /** Set when the `with` reads into outputs stored by reference: the activity resolves it (then `input` is null). */
+  deferred?: DeferredInput;
 }
 
 /** What the activity returns: the plugin's output and the attempt that produced it. */

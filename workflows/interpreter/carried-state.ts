@@ -9,7 +9,17 @@ import { isGatewayType, type JsonValue, type NodeDefinition } from '../definitio
 /** Added to the status index when the node's recorded input equals its `with` as written (then not carried). */
 const INPUT_IS_WITH = 8;
 
-const FIXED_FIELDS = new Set(['id', 'type', 'name', 'status', 'attempts', 'executions', 'startedAt', 'endedAt', 'input']);
+const FIXED_FIELDS = new Set([
+  'id',
+  'type',
+  'name',
+  'status',
+  'attempts',
+  'executions',
+  'startedAt',
+  'endedAt',
+  'input',
+]);
 
 /** What a node's resolved input is when its `with` holds no expression. */
 function writtenInput(node: NodeDefinition): JsonValue {

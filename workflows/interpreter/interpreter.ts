@@ -150,13 +150,13 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
       },
     );
 
-  const launch = ({ node, input: resolved, execution }: NodeLaunch): void => {
+  const launch = ({ node, input: resolved, execution, deferred }: NodeLaunch): void => {
     const scope = new wf.CancellationScope();
     scopes.set(node.id, scope);
     const done: Promise<void> = settle(
       node.id,
       execution,
-      scope.run(() => executeNode({ input, machine }, node, resolved, execution)),
+      scope.run(() => executeNode({ input, machine }, node, resolved, execution, deferred)),
     ).finally(() => {
       if (scopes.get(node.id) === scope) scopes.delete(node.id);
       inflight.delete(done);

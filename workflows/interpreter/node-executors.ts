@@ -23,6 +23,7 @@ import type {
   PluginActivityInput,
   PluginActivityResult,
 } from '../contract';
+import type { DeferredInput } from '../output-ref';
 import { activityPlanOf } from '../plan';
 import type { RunMachine } from './run-machine';
 
@@ -127,6 +128,7 @@ async function runPluginNode(
   node: NodeDefinition,
   resolved: JsonValue,
   execution: number,
+  deferred?: DeferredInput,
 ): Promise<NodeOutcome> {
   const plan = activityPlanOf(input.plan, node.id);
   if (!plan) throw ApplicationFailure.nonRetryable(`no activity plan for node ${node.id}`, 'InvalidPlan');
@@ -136,7 +138,7 @@ async function runPluginNode(
       runId: input.run.id,
       nodeId: node.id,
       ...(node.version ? { version: node.version } : {}),
-      input: resolved,
+      ...(deferred ? { input: null, deferred } : { input: resolved }),
     });
     return { output: result.output, attempts: result.attempt };
   } catch (err) {
@@ -203,12 +205,16 @@ async function runApproval(ctx: ExecutionContext, node: NodeDefinition, resolved
   return { output: null, attempts: 1 };
 }
 
-/** Executes one node and returns its output; throws NodeFailure or a cancellation. */
+/**
+ * Executes one node and returns its output; throws NodeFailure or a cancellation. `deferred`: the
+ * plugin node's `with` reads outputs stored by reference, and its activity resolves it.
+ */
 export async function executeNode(
   ctx: ExecutionContext,
   node: NodeDefinition,
   resolved: JsonValue,
   execution: number,
+  deferred?: DeferredInput,
 ): Promise<NodeOutcome> {
   if (isGatewayType(node.type)) return { output: null, attempts: 1 };
   switch (node.type) {
@@ -221,6 +227,6 @@ export async function executeNode(
     case 'subflow':
       throw new NodeFailure({ type: 'UnsupportedNode', message: `${node.type} nodes are not supported yet` }, 1);
     default:
-      return runPluginNode(ctx.input, node, resolved, execution);
+      return runPluginNode(ctx.input, node, resolved, execution, deferred);
   }
 }

@@ -3,8 +3,16 @@
  * graph, and what the run's status is. Pure and deterministic (no Temporal calls), so the
  * workflow drives it and unit specs exercise it directly.
  */
-import { evaluateCondition, ExpressionError, resolveTemplate, toCel } from '../definition/expressions';
-import { isGatewayType } from '../definition/types';
+import {
+  analyzeTemplate,
+  collectExpressions,
+  evaluateCondition,
+  ExpressionError,
+  resolveTemplate,
+  toCel,
+} from '../definition/expressions';
+import { isBuiltinNodeType, isGatewayType } from '../definition/types';
+import { isOutputRef, OUTPUT_BY_REFERENCE_ERROR, type DeferredInput } from '../output-ref';
 import type { JsonObject, JsonValue, NodeDefinition, OnFailure } from '../definition/types';
 import { DEFAULT_MAX_CONCURRENCY } from '../contract';
 import type {
@@ -45,6 +53,36 @@ export interface NodeLaunch {
   input: JsonValue;
   /** 1 for the first execution; operator retries count up. */
   execution: number;
+  /** The `with` reads into outputs stored by reference: the activity resolves it (`input` is then the raw `with`). */
+  deferred?: DeferredInput;
+}
+
+/** An expression the workflow evaluates reads an output stored by reference (see workflows/output-ref.ts). */
+export class OutputByReferenceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = OUTPUT_BY_REFERENCE_ERROR;
+  }
+}
+
+/** Node ids a set of expressions reads, and whether it reads nodes dynamically (`nodes[inputs.x]`). */
+interface NodeReads {
+  nodes: Set<string>;
+  dynamic: boolean;
+}
+
+function readsOf(value: JsonValue | undefined): NodeReads {
+  const reads: NodeReads = { nodes: new Set(), dynamic: false };
+  for (const { source } of collectExpressions(value)) {
+    try {
+      const analysed = analyzeTemplate(source);
+      analysed.nodes.forEach((id) => reads.nodes.add(id));
+      if (analysed.dynamic.has('nodes')) reads.dynamic = true;
+    } catch {
+      // Evaluation reports an expression that does not parse.
+    }
+  }
+  return reads;
 }
 
 interface CelNode {
@@ -90,6 +128,8 @@ export class RunMachine {
   private readonly waiting = new Set<string>();
   private readonly breakpoints = new Set<string>();
   private readonly changed = new Set<string>();
+  /** Nodes whose output is stored by reference. */
+  private readonly refNodes = new Set<string>();
   /** Called whenever something reportable changes (the workflow batches reports per activation). */
   onChange: () => void = () => {};
 
@@ -176,6 +216,7 @@ export class RunMachine {
       const state = decodeNode(encoded, node, carried.epochMs);
       this.nodes[id] = state;
       this.celNodes[id] = { status: state.status, output: state.output === undefined ? null : toCel(state.output) };
+      if (isOutputRef(state.output)) this.refNodes.add(id);
       if (state.status === 'RUNNING') {
         // Never carried by the interpreter (it drains first); start it again rather than lose it.
         state.status = 'PENDING';
@@ -314,9 +355,19 @@ export class RunMachine {
       delete state.waitingFor;
       this.setStatus(id, 'RUNNING');
       let input: JsonValue;
+      let deferred: DeferredInput | undefined;
       try {
         const raw = { ...(node.with ?? {}), ...(this.overrides.get(id) ?? {}) };
-        input = isGatewayType(node.type) ? null : resolveTemplate(raw, this.scope);
+        const byReference = this.refNodes.size > 0 ? this.byReferenceReads(readsOf(raw)) : [];
+        if (byReference.length > 0) {
+          if (isGatewayType(node.type) || isBuiltinNodeType(node.type)) {
+            throw this.byReferenceError(byReference, `node ${id} (${node.type})`);
+          }
+          deferred = this.deferredInput(raw);
+          input = raw;
+        } else {
+          input = isGatewayType(node.type) ? null : resolveTemplate(raw, this.scope);
+        }
       } catch (err) {
         this.failNode(id, errorOf(err), now);
         continue;
@@ -328,9 +379,46 @@ export class RunMachine {
         this.succeedNode(id, reused, 0, now);
         continue;
       }
-      return { node, input, execution: state.executions };
+      return { node, input, execution: state.executions, ...(deferred ? { deferred } : {}) };
     }
     return undefined;
+  }
+
+  /** Of the nodes `reads` names, those whose output is stored by reference. */
+  private byReferenceReads(reads: NodeReads): string[] {
+    if (reads.dynamic) return [...this.refNodes];
+    return [...reads.nodes].filter((id) => this.refNodes.has(id));
+  }
+
+  private byReferenceError(ids: string[], where: string): OutputByReferenceError {
+    const sizes = ids.map((id) => {
+      const output = this.nodes[id].output;
+      return `nodes.${id}.output (${isOutputRef(output) ? `${output.size} bytes` : 'large'})`;
+    });
+    return new OutputByReferenceError(
+      `${where} reads ${sizes.join(', ')}, stored by reference because it is too large for the workflow; ` +
+        'only plugin nodes can read such an output (their activity resolves it), not conditions, built-in nodes or run outputs',
+    );
+  }
+
+  /** The scope a plugin activity needs to resolve `raw` itself: the nodes it names, with their outputs. */
+  private deferredInput(raw: JsonValue): DeferredInput {
+    const reads = readsOf(raw);
+    const ids = reads.dynamic ? Object.keys(this.nodes) : [...reads.nodes].filter((id) => this.nodes[id]);
+    const nodes: DeferredInput['scope']['nodes'] = {};
+    for (const id of ids) nodes[id] = { status: this.nodes[id].status, output: this.nodes[id].output ?? null };
+    const { id, startedAt, startedBy } = this.input.run;
+    return {
+      with: raw,
+      scope: { inputs: this.input.inputs, vars: this.vars, run: { id, startedAt, startedBy }, nodes },
+    };
+  }
+
+  /** Throws when a condition or output expression reads an output stored by reference. */
+  private checkReads(value: JsonValue | undefined, where: string): void {
+    if (this.refNodes.size === 0) return;
+    const byReference = this.byReferenceReads(readsOf(value));
+    if (byReference.length > 0) throw this.byReferenceError(byReference, where);
   }
 
   /** A node finished; routes its outgoing edges (a routing error fails the node instead). */
@@ -341,6 +429,7 @@ export class RunMachine {
     state.output = output;
     state.endedAt = now;
     this.celNodes[id].output = toCel(output);
+    if (isOutputRef(output)) this.refNodes.add(id);
     if (this.terminal) {
       this.setStatus(id, 'SUCCEEDED');
       this.settled += 1;
@@ -630,6 +719,7 @@ export class RunMachine {
   /** Computes the run outputs and succeeds; an output expression that fails fails the run. */
   complete(now: string): void {
     try {
+      this.checkReads(this.input.plan.definition.outputs ?? {}, 'the run outputs');
       const outputs = resolveTemplate(this.input.plan.definition.outputs ?? {}, this.scope);
       this.outputs = outputs as JsonObject;
       this.end('SUCCEEDED', now);
@@ -706,6 +796,7 @@ export class RunMachine {
       for (const index of out) {
         const edge = edges[index];
         if (edge.default) continue;
+        if (edge.when !== undefined) this.checkReads(`\${${edge.when}}`, `the condition of edge ${id} -> ${edge.to}`);
         if (edge.when === undefined || evaluateCondition(edge.when, this.scope)) {
           fire.add(index);
           return fire;
@@ -723,7 +814,10 @@ export class RunMachine {
       if (edge.default) continue;
       if (edge.when === undefined) {
         fire.add(index);
-      } else if (evaluateCondition(edge.when, this.scope)) {
+        continue;
+      }
+      this.checkReads(`\${${edge.when}}`, `the condition of edge ${id} -> ${edge.to}`);
+      if (evaluateCondition(edge.when, this.scope)) {
         fire.add(index);
         conditionHeld = true;
       }
