@@ -8,6 +8,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ProgressReport } from '../workflows/contract';
+import { createPostgresOutputStore } from './runs/output-store.pg';
 import { createProgressSinks, type ProgressRecorder } from './runs/progress-recorder';
 import { createScheduledRunRegistrar, type ScheduledRunRegistrar } from './runs/scheduled-run-registrar';
 import { createSwitchyardWorker, type WorkflowBundle } from './temporal/worker-host';
@@ -55,6 +56,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     registry: options.registry,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
     ...(onProgress ? { onProgress } : {}),
+    ...(options.dataSource ? { outputStore: createPostgresOutputStore(options.dataSource) } : {}),
   });
   const done = (async () => {
     try {

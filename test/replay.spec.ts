@@ -21,7 +21,15 @@ function load(file: string) {
 describe('replay of recorded interpreter histories', () => {
   it('has a corpus to replay', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['manual-retry.json', 'parallel.json', 'paused-and-resumed.json', 'retried.json']),
+      expect.arrayContaining([
+        'manual-retry.json',
+        'parallel.json',
+        'paused-and-resumed.json',
+        'retried.json',
+        // A run that continued as new: its first execution, and a later one that started from carried state.
+        'continue-as-new-first.json',
+        'continue-as-new-later.json',
+      ]),
     );
   });
 

@@ -2,6 +2,7 @@ import { AuditLogEntry } from '../audit/audit-log-entry.entity';
 import { ApiToken } from '../auth/api-token.entity';
 import { Membership } from '../projects/membership.entity';
 import { Project } from '../projects/project.entity';
+import { NodeOutput } from '../runs/node-output.entity';
 import { NodeRun } from '../runs/node-run.entity';
 import { Run } from '../runs/run.entity';
 import { Schedule } from '../schedules/schedule.entity';
@@ -19,6 +20,7 @@ export const ENTITIES = [
   TemplateVersion,
   Run,
   NodeRun,
+  NodeOutput,
   Schedule,
   AuditLogEntry,
 ];

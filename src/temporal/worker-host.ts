@@ -5,7 +5,12 @@ import {
   type NativeConnection,
   type WorkerOptions,
 } from '@temporalio/worker';
-import { createCallbackActivities, createPluginActivities } from '../../activities';
+import {
+  createCallbackActivities,
+  createMemoryOutputStore,
+  createPluginActivities,
+  type OutputStore,
+} from '../../activities';
 import type { PluginRegistry } from '../../plugins/registry';
 import type { ProgressReport, ProgressSinks } from '../../workflows/contract';
 
@@ -28,6 +33,11 @@ export interface SwitchyardWorkerOptions {
    * Dropped when absent: the run's state is always available through `stateQuery`.
    */
   onProgress?: (report: ProgressReport) => void;
+  /**
+   * Where outputs over 64 KB go (the run state holds a reference): PostgreSQL on a platform worker;
+   * process memory when absent (the CLI, whose runs live in its process).
+   */
+  outputStore?: OutputStore;
   /** Passed through to `Worker.create` (identity, concurrency limits, ...). */
   workerOptions?: Omit<
     WorkerOptions,
@@ -91,7 +101,13 @@ export async function createSwitchyardWorker(options: SwitchyardWorkerOptions): 
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowBundle,
-    activities: { ...createPluginActivities({ registry: options.registry }), ...createCallbackActivities() },
+    activities: {
+      ...createPluginActivities({
+        registry: options.registry,
+        outputStore: options.outputStore ?? createMemoryOutputStore(),
+      }),
+      ...createCallbackActivities(),
+    },
     sinks,
   });
 }
