@@ -133,4 +133,48 @@ describe('RunMachine carry and restore (continue-as-new)', () => {
     m.launchNext(T);
     expect(() => m.carry(1)).toThrow('nodes still run: a');
   });
+
+  it('defers a plugin node that reads a by-reference output, fails a built-in one, also after a hand-over', () => {
+    const refs: Definition = {
+      name: 'refs',
+      nodes: [
+        { id: 'big', type: 'test.big' },
+        { id: 'small', type: 'builtin.noop' },
+        {
+          id: 'read',
+          type: 'builtin.noop',
+          with: { name: '${nodes.big.output.items[1].name}', s: '${nodes.small.output.x}' },
+        },
+        { id: 'v', type: 'vars.set', with: { n: '${nodes.big.output.count}' }, onFailure: 'manual' },
+      ],
+      edges: [
+        { from: 'big', to: 'read' },
+        { from: 'small', to: 'read' },
+        { from: 'big', to: 'v' },
+      ],
+    };
+    const m = new RunMachine(inputOf(refs));
+    m.launchNext(T);
+    m.launchNext(T);
+    m.succeedNode('big', { $ref: 'output:1', size: 99_999, preview: '{"items":[' }, 1, T2);
+    m.succeedNode('small', { x: 1 }, 1, T2);
+    const next = continued(m, refs);
+    const read = next.launchNext(T2)!;
+    expect(read.node.id).toBe('read');
+    expect(read.deferred).toEqual({
+      with: refs.nodes[2].with,
+      scope: {
+        inputs: { who: 'spec' },
+        vars: {},
+        run: { id: 'r1', startedAt: T, startedBy: 'spec' },
+        nodes: {
+          big: { status: 'SUCCEEDED', output: { $ref: 'output:1', size: 99_999, preview: '{"items":[' } },
+          small: { status: 'SUCCEEDED', output: { x: 1 } },
+        },
+      },
+    });
+    expect(next.launchNext(T2)).toBeUndefined();
+    expect(next.nodes.v).toMatchObject({ status: 'FAILED', error: { type: 'OutputByReference' } });
+    expect(next.nodes.v.error?.message).toContain('node v (vars.set) reads nodes.big.output (99999 bytes)');
+  });
 });
