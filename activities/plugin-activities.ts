@@ -4,6 +4,8 @@ import type { PluginRegistry } from '../plugins/registry';
 import { PluginError, type JsonValue, type Plugin, type PluginContext, type PluginLogger } from '../plugins/sdk';
 import { SchemaValidator, formatProblems } from '../plugins/sdk/validation';
 import type { PluginActivityInput, PluginActivityResult } from '../workflows/contract';
+import { OUTPUT_REF_THRESHOLD } from '../workflows/output-ref';
+import { dereferenceOutputs, externalizeOutput, resolveDeferredInput, type OutputStore } from './output-store';
 import { secretNames, substituteSecrets } from '../workflows/definition/secret-references';
 import { createPollStepActivities, pollResult } from './polling-activities';
 import { createScrubber, scrubValue, type SecretResolver } from './secret-resolver';
@@ -31,7 +33,17 @@ export interface PluginActivitiesDeps {
   secrets?: SecretResolver;
   /** For plugins completed by callback (`completion: 'callback'`): signing key, API URL, Temporal client. */
   callbacks?: AwaitCallbackDeps;
+  /**
+   * Keeps outputs larger than `outputRefThreshold` out of the workflow (they are returned as a
+   * reference) and dereferences such references in inputs. Without it outputs are returned whole.
+   */
+  outputStore?: OutputStore;
+  /** Bytes of JSON above which an output is stored by reference (default 64 KB). */
+  outputRefThreshold?: number;
 }
+
+/** The error type when a node's deferred `with` (it reads a by-reference output) does not resolve. */
+export const DEFERRED_INPUT_FAILURE = 'ExpressionError';
 
 /**
  * One activity per registered plugin type, named by the type (`http.request`), so the Temporal UI
@@ -75,11 +87,22 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
           nonRetryable: true,
         });
       }
-      let input = request.input ?? {};
+      let input: JsonValue;
+      try {
+        input = request.deferred
+          ? await resolveDeferredInput(deps.outputStore, request.deferred)
+          : await dereferenceOutputs(deps.outputStore, request.input ?? {});
+      } catch (err) {
+        throw ApplicationFailure.create({
+          type: DEFERRED_INPUT_FAILURE,
+          message: `Could not resolve the input of node ${request.nodeId}: ${(err as Error).message}`,
+          nonRetryable: true,
+        });
+      }
       let scrub: ((text: string) => string) | undefined;
       if (request.secrets && request.secrets.length > 0) {
         const values = await resolveSecrets(deps.secrets, request);
-        input = substituteSecrets(input, request.secrets, values) as typeof input;
+        input = substituteSecrets(input, request.secrets, values);
         scrub = createScrubber(values.values());
       }
       const problems = validator.check(plugin.inputSchema, input, 'with');
@@ -123,7 +146,14 @@ export function createPluginActivities(deps: PluginActivitiesDeps): Record<strin
     };
     activities[type] = async (request: PluginActivityInput): Promise<PluginActivityResult> => {
       const { value, attempt, plugin } = await invoke(request, (plugin, ctx, input) => plugin.execute(ctx, input));
-      return plugin.poll ? (pollResult(plugin, value, attempt) as PluginActivityResult) : { output: value, attempt };
+      if (plugin.poll) return pollResult(plugin, value, attempt) as PluginActivityResult;
+      if (!deps.outputStore) return { output: value, attempt };
+      // Large outputs stay out of the workflow: stored, and returned as a reference.
+      const threshold = deps.outputRefThreshold ?? OUTPUT_REF_THRESHOLD;
+      return {
+        output: await externalizeOutput(deps.outputStore, request.runId, request.nodeId, value, threshold),
+        attempt,
+      };
     };
     if (registry.versions(type).some((version) => registry.get(type, version)?.poll)) {
       Object.assign(activities, createPollStepActivities(type, invoke));

@@ -24,6 +24,7 @@ import { compilePlan } from '../workflows/definition/compile';
 import type { Definition } from '../workflows/definition/types';
 import { validateDefinition } from '../workflows/definition/validate';
 import { activityOptions } from '../workflows/interpreter/node-executors';
+import { activityPlanOf } from '../workflows/plan';
 import { createProgressSinks } from '../src/runs/progress-recorder';
 import { createBenchDatabase, type BenchDatabase } from './progress-db';
 
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
       };
       const runBaseline = async (type: string, n: number): Promise<number> => {
         const plan = compilePlan(validateDefinition(chain(1), registry).definition!, registry);
-        const options = activityOptions({ id: 'n0', type: 'builtin.noop' }, plan.activities.n0, 1);
+        const options = activityOptions({ id: 'n0', type: 'builtin.noop' }, activityPlanOf(plan, 'n0')!, 1);
         const started = performance.now();
         await client.workflow.execute(type, {
           taskQueue: TASK_QUEUE,

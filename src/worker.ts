@@ -10,6 +10,7 @@ import type { SecretResolver } from '../activities/secret-resolver';
 import type { PayloadKeyring } from './config/payload-keys';
 import type { PluginRegistry } from '../plugins/registry';
 import type { ProgressReport } from '../workflows/contract';
+import { createPostgresOutputStore } from './runs/output-store.pg';
 import { createProgressSinks, type ProgressRecorder } from './runs/progress-recorder';
 import { createScheduledRunRegistrar, type ScheduledRunRegistrar } from './runs/scheduled-run-registrar';
 import { payloadDataConverter } from './temporal/payload-codec';
@@ -67,6 +68,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
     ...(onProgress ? { onProgress } : {}),
     ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+    ...(options.dataSource ? { outputStore: createPostgresOutputStore(options.dataSource) } : {}),
   });
   const done = (async () => {
     try {

@@ -43,6 +43,9 @@ describe('replay of recorded interpreter histories', () => {
         'foreach.json',
         'foreach-retry.json',
         'subflow-nested-retry.json',
+        // A run that continued as new: its first execution, and a later one that started from carried state.
+        'continue-as-new-first.json',
+        'continue-as-new-later.json',
       ]),
     );
     // Polling plugins: checks on durable timers, and the cancel step when the run is cancelled.

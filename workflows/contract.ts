@@ -5,9 +5,15 @@
 import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import type { Definition, JsonObject, JsonValue } from './definition/types';
 import type { SecretSite } from './definition/secret-references';
+import type { DeferredInput } from './output-ref';
 
-/** Nodes a run keeps in flight at most, unless its input says otherwise. */
-export const DEFAULT_MAX_CONCURRENCY = 1000;
+/**
+ * Nodes a run keeps in flight at most, unless its input says otherwise. Each launch and each
+ * completion is work inside one workflow task: 1,000 launches in one task took over 5 s on a loaded
+ * 2-core machine, and a task past its 10 s timeout is retried and replayed (and crashed the SDK's
+ * workflow thread in our 10,000-node benchmark). 250 keeps a task around a second.
+ */
+export const DEFAULT_MAX_CONCURRENCY = 250;
 
 /** The workflow type that executes every definition. */
 export const INTERPRETER_WORKFLOW_TYPE = 'interpreter';
@@ -54,10 +60,20 @@ export interface PollPlan {
 /**
  * A validated definition ready to run: the definition itself plus, for each plugin node,
  * its compiled activity options. Built outside the workflow (it needs the plugin catalog).
+ *
+ * Two shapes (read them with `activityPlanOf` from workflows/plan.ts): the compact one that
+ * `compilePlan` builds (`activityPlans` + `activityOf`: a 10,000-node definition on a few plugins
+ * carries a few plans), and the original one (`activities`, one plan per node), which runs
+ * started before the compaction still carry.
  */
 export interface ExecutionPlan {
   definition: Definition;
-  activities: Record<string, ActivityPlan>;
+  /** One plan per plugin node (the original shape). */
+  activities?: Record<string, ActivityPlan>;
+  /** Distinct activity plans (the compact shape). */
+  activityPlans?: ActivityPlan[];
+  /** Plugin node id -> index into `activityPlans` (the compact shape). */
+  activityOf?: Record<string, number>;
   /**
    * For each `subflow` node, the child template version it runs, resolved (recursively) when the
    * run started. Absent in plans without subflows (and in histories recorded before subflows).
@@ -125,6 +141,45 @@ export interface InterpreterInput {
   maxConcurrency?: number;
   /** POSTed the run's final state when it ends, retried with backoff until it succeeds or the deadline passes. */
   callback?: { url: string; deadline?: string };
+  /**
+   * Continue-as-new once the history has this many events, besides when Temporal suggests it
+   * (4,096 events / 4 MB by default). For tests and tuning; absent: only Temporal's suggestion.
+   */
+  continueAsNewAfterEvents?: number;
+  /** Set by the interpreter itself when it continues as new: the run's state so far. */
+  continued?: ContinuedRun;
+}
+
+/**
+ * One node's carried state, compact (a 10,000-node run carries 10,000 of them):
+ * `[status index in NODE_STATUSES, attempts, executions, startedAt, endedAt, other fields]`,
+ * times in milliseconds after {@link ContinuedRun.epochMs} (null when unset). The other fields are
+ * those of {@link NodeState} except id, type and name (the definition has them); `input` is left
+ * out when it equals the node's `with` as written.
+ */
+export type CarriedNode = [number, number, number, number | null, number | null, Partial<NodeState>?];
+
+/**
+ * A run's state handed from one workflow execution to the next on continue-as-new: the same
+ * workflow id, so the API's signals, updates and queries reach the new execution; the same
+ * Switchyard run id, so the run stays one run. Nothing runs at the hand-over: nodes in flight
+ * finished first; approvals and `manual` failures waiting for a person are state and carry over.
+ */
+export interface ContinuedRun {
+  /** Executions before this one (1 after the first continue-as-new). */
+  generation: number;
+  /** Node times are relative to this (epoch milliseconds). */
+  epochMs: number;
+  /** Every node that left its initial PENDING state (or has a breakpoint). */
+  nodes: Record<string, CarriedNode>;
+  /** One character per definition edge: `0` pending, `1` fired, `2` dead. */
+  edges: string;
+  /** Nodes ready to start, in order. */
+  ready: string[];
+  vars: JsonObject;
+  paused?: RunState['paused'];
+  /** Inputs operators gave with retryNode, per node. */
+  overrides?: Record<string, JsonObject>;
 }
 
 /** How the run-end callback went; part of the final state. */
@@ -383,7 +438,10 @@ export interface PluginActivityInput {
   nodeId: string;
   /** The plugin version the definition names, if any. */
   version?: string;
-  /** The node's `with`, expressions resolved; `${secrets.NAME}` placeholders are left in (see `secrets`). */
+  /**
+   * The node's `with`, expressions resolved; `${secrets.NAME}` placeholders are left in (see `secrets`);
+   * by-reference outputs in it are dereferenced by the activity.
+   */
   input: JsonValue;
   /**
    * Where `input` holds secret placeholders the activity must fill in (absent: none). Only
@@ -392,6 +450,8 @@ export interface PluginActivityInput {
   secrets?: SecretSite[];
   /** The run's project, whose secrets `secrets` names (set when `secrets` is). */
   projectId?: string;
+  /** Set when the `with` reads into outputs stored by reference: the activity resolves it (then `input` is null). */
+  deferred?: DeferredInput;
 }
 
 /** What the activity returns: the plugin's output and the attempt that produced it. */

@@ -4,6 +4,7 @@ import { CallbackUse } from '../callbacks/callback-use.entity';
 import { RegisteredPlugin } from '../plugins-catalog/registered-plugin.entity';
 import { Membership } from '../projects/membership.entity';
 import { Project } from '../projects/project.entity';
+import { NodeOutput } from '../runs/node-output.entity';
 import { NodeRun } from '../runs/node-run.entity';
 import { Run } from '../runs/run.entity';
 import { Schedule } from '../schedules/schedule.entity';
@@ -22,6 +23,7 @@ export const ENTITIES = [
   TemplateVersion,
   Run,
   NodeRun,
+  NodeOutput,
   Schedule,
   AuditLogEntry,
   Secret,

@@ -7,7 +7,13 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
-import { createCallbackActivities, createPluginActivities, type SecretResolver } from '../../activities';
+import {
+  createCallbackActivities,
+  createMemoryOutputStore,
+  createPluginActivities,
+  type OutputStore,
+  type SecretResolver,
+} from '../../activities';
 import { createAwaitCallbackActivities } from '../../activities/await-callback';
 import type { PluginRegistry } from '../../plugins/registry';
 import type { ProgressReport, ProgressSinks } from '../../workflows/contract';
@@ -44,6 +50,11 @@ export interface SwitchyardWorkerOptions {
    * the SDK's default (plaintext) when absent.
    */
   dataConverter?: DataConverter;
+  /**
+   * Where outputs over 64 KB go (the run state holds a reference): PostgreSQL on a platform worker;
+   * process memory when absent (the CLI, whose runs live in its process).
+   */
+  outputStore?: OutputStore;
   /** Passed through to `Worker.create` (identity, concurrency limits, ...). */
   workerOptions?: Omit<
     WorkerOptions,
@@ -130,6 +141,7 @@ export async function createSwitchyardWorker(options: SwitchyardWorkerOptions): 
         registry: options.registry,
         ...(options.secrets ? { secrets: options.secrets } : {}),
         ...(callbacks ? { callbacks } : {}),
+        outputStore: options.outputStore ?? createMemoryOutputStore(),
       }),
       ...createCallbackActivities(),
       ...createAwaitCallbackActivities(callbacks),

@@ -11,6 +11,7 @@ import { loadPluginsFromFolders } from '../../plugins/loader';
 import type { PluginRegistry } from '../../plugins/registry';
 import { definePollingPlugin } from '../../plugins/sdk';
 import { cancelSignal } from '../../workflows/contract';
+import { activityPlanOf } from '../../workflows/plan';
 import { compilePlan } from '../../workflows/definition/compile';
 import type { Definition } from '../../workflows/definition/types';
 import { validateDefinition } from '../../workflows/definition/validate';
@@ -93,7 +94,7 @@ describe('polling plugins', () => {
       type: 'acme.http-job',
       with: { server: 'x', name: 'p' },
     });
-    expect(compilePlan(definition, registry).activities.job.poll).toEqual({
+    expect(activityPlanOf(compilePlan(definition, registry), 'job')?.poll).toEqual({
       intervalMs: 100,
       backoffCoefficient: 2,
       maxIntervalMs: 400,

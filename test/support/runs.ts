@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { interpreter } from '../../workflows';
 import {
@@ -54,6 +59,7 @@ export interface StartOptions {
   reuse?: Record<string, JsonValue>;
   callback?: InterpreterInput['callback'];
   maxConcurrency?: number;
+  continueAsNewAfterEvents?: number;
 }
 
 export async function startInterpreter(
@@ -62,7 +68,7 @@ export async function startInterpreter(
   definition: Definition,
   inputs: JsonObject = {},
   options: StartOptions = {},
-): Promise<WorkflowHandle<typeof interpreter>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof interpreter>> {
   const runId = randomUUID();
   const input: InterpreterInput = {
     plan: options.plan ?? testPlan(definition),
@@ -71,6 +77,7 @@ export async function startInterpreter(
     ...(options.reuse ? { reuse: options.reuse } : {}),
     ...(options.callback ? { callback: options.callback } : {}),
     ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
+    ...(options.continueAsNewAfterEvents ? { continueAsNewAfterEvents: options.continueAsNewAfterEvents } : {}),
   };
   return client.workflow.start<typeof interpreter>(INTERPRETER_WORKFLOW_TYPE, {
     taskQueue,
@@ -110,11 +117,12 @@ export async function waitForState(
 
 /**
  * Saves a run's history under test/histories/ when RECORD_HISTORIES=1 (the replay spec reads them),
- * in the JSON the Temporal CLI and Web UI export.
+ * in the JSON the Temporal CLI and Web UI export. `executionRunId` picks one execution of a run that
+ * continued as new (default: the latest).
  */
-export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+export async function recordHistory(handle: WorkflowHandle, name: string, executionRunId?: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const { runId } = await handle.describe();
+  const runId = executionRunId ?? (await handle.describe()).runId;
   const json = execFileSync(findTemporalCli()!, [
     'workflow',
     'show',

@@ -1,4 +1,5 @@
 import type { PluginCatalog, PluginDescriptor } from '../../plugins/sdk/plugin';
+import { activityPlanOf } from '../plan';
 import { compilePlan, DEFAULT_START_TO_CLOSE_MS } from './compile';
 import type { Definition } from './types';
 
@@ -43,7 +44,7 @@ describe(compilePlan.name, () => {
       definitionOf({ id: 'a', type: 'http.request' }, { id: 'b', type: 'shell.exec', with: { command: 'true' } }),
       catalog,
     );
-    expect(plan.activities).toEqual({
+    expect({ a: activityPlanOf(plan, 'a'), b: activityPlanOf(plan, 'b') }).toEqual({
       a: {
         type: 'http.request',
         startToCloseTimeoutMs: 60_000,
@@ -69,7 +70,7 @@ describe(compilePlan.name, () => {
       }),
       catalog,
     );
-    expect(plan.activities.a).toEqual({
+    expect(activityPlanOf(plan, 'a')).toEqual({
       type: 'http.request',
       startToCloseTimeoutMs: 60_000,
       scheduleToCloseTimeoutMs: 300_000,
@@ -90,15 +91,15 @@ describe(compilePlan.name, () => {
       definitionOf({ id: 'a', type: 'http.request', retry: { nonRetryableErrorTypes: [] } }),
       catalog,
     );
-    expect(plan.activities.a.retry.nonRetryableErrorTypes).toEqual([]);
+    expect(activityPlanOf(plan, 'a')?.retry.nonRetryableErrorTypes).toEqual([]);
   });
 
   it('sets startToClose only when neither startToClose nor scheduleToClose results', () => {
     const v2 = compilePlan(definitionOf({ id: 'a', type: 'http.request', version: '2.0.0' }), catalog);
-    expect(v2.activities.a.startToCloseTimeoutMs).toBeUndefined();
-    expect(v2.activities.a.scheduleToCloseTimeoutMs).toBe(3_600_000);
+    expect(activityPlanOf(v2, 'a')?.startToCloseTimeoutMs).toBeUndefined();
+    expect(activityPlanOf(v2, 'a')?.scheduleToCloseTimeoutMs).toBe(3_600_000);
     const own = compilePlan(definitionOf({ id: 'a', type: 'shell.exec', timeout: { startToClose: '2h' } }), catalog);
-    expect(own.activities.a.startToCloseTimeoutMs).toBe(7_200_000);
+    expect(activityPlanOf(own, 'a')?.startToCloseTimeoutMs).toBe(7_200_000);
   });
 
   it('plans no activity for gateways and built-in nodes', () => {
@@ -114,14 +115,25 @@ describe(compilePlan.name, () => {
       ],
     };
     const plan = compilePlan(definition, catalog);
-    expect(Object.keys(plan.activities)).toEqual(['h']);
+    expect(Object.keys(plan.activityOf ?? {})).toEqual(['h']);
     expect(plan.definition).toBe(definition);
   });
 
   it('does not share arrays with the definition or the catalog', () => {
     const definition = definitionOf({ id: 'a', type: 'http.request' });
-    compilePlan(definition, catalog).activities.a.retry.nonRetryableErrorTypes?.push('Mutated');
+    activityPlanOf(compilePlan(definition, catalog), 'a')?.retry.nonRetryableErrorTypes?.push('Mutated');
     expect(PLUGINS[0].defaults?.retry?.nonRetryableErrorTypes).toEqual(['BadRequest']);
+  });
+
+  it('shares one activity plan between nodes with the same options (a 10,000-node plan stays small)', () => {
+    const nodes = Array.from({ length: 10_000 }, (_, i) => ({ id: `n${i}`, type: 'http.request' }));
+    nodes[7] = { ...nodes[7], retry: { maximumAttempts: 9 } } as (typeof nodes)[number];
+    const plan = compilePlan({ name: 'wide', nodes }, catalog);
+    expect(plan.activities).toBeUndefined();
+    expect(plan.activityPlans).toHaveLength(2);
+    expect(activityPlanOf(plan, 'n7')?.retry.maximumAttempts).toBe(9);
+    expect(activityPlanOf(plan, 'n8')?.retry.maximumAttempts).toBe(5);
+    expect(JSON.stringify(plan).length).toBeLessThan(1_000_000);
   });
 
   it('names the node of a plugin the catalog lacks', () => {

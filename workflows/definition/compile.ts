@@ -6,6 +6,7 @@
 import type { PluginCatalog, PluginDescriptor } from '../../plugins/sdk/plugin';
 import type { PollSpec } from '../../plugins/sdk/types';
 import type { ActivityPlan, ExecutionPlan, PollPlan } from '../contract';
+import { compactPlan } from '../plan';
 import { parseDuration } from './duration';
 import type { Definition, NodeDefinition, RetrySpec, TimeoutSpec } from './types';
 import { isBuiltinNodeType, isGatewayType } from './types';
@@ -89,12 +90,13 @@ export function compilePoll(type: string, poll: PollSpec): PollPlan {
 }
 
 /**
- * Builds the execution plan of a definition that {@link validateDefinition} accepted: one
- * {@link ActivityPlan} per plugin node (gateways and built-in nodes run inside the interpreter).
+ * Builds the execution plan of a definition that {@link validateDefinition} accepted: an
+ * {@link ActivityPlan} for every plugin node (gateways and built-in nodes run inside the interpreter),
+ * in the compact shape: nodes with the same options share one plan.
  * Pure; throws only when the definition names a plugin the catalog does not have, which
  * validation rules out.
  *
- * @example compilePlan(definition, catalog).activities.build.startToCloseTimeoutMs === 30_000
+ * @example activityPlanOf(compilePlan(definition, catalog), 'build')?.startToCloseTimeoutMs === 30_000
  */
 export function compilePlan(definition: Definition, catalog: PluginCatalog): ExecutionPlan {
   const activities: Record<string, ActivityPlan> = {};
@@ -110,5 +112,5 @@ export function compilePlan(definition: Definition, catalog: PluginCatalog): Exe
     }
     activities[node.id] = activityPlan(node, plugin);
   }
-  return { definition, activities };
+  return compactPlan({ definition, activities });
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { PluginCatalog, PluginDescriptor } from '../../plugins/sdk/plugin';
 import { compilePlan } from './compile';
+import { activityPlanOf } from '../plan';
 import { parseDefinitionText } from './parse';
 import type { Problem } from './problems';
 import { BUILTIN_NODE_TYPES, GATEWAY_TYPES } from './types';
@@ -250,7 +251,7 @@ function invariantBreaches(raw: unknown): string[] {
     if (!ids.has(edge.from) || !ids.has(edge.to)) broken.push(`edge ${edge.from} -> ${edge.to}`);
   }
   for (const node of definition.nodes) {
-    const activity = plan.activities[node.id];
+    const activity = activityPlanOf(plan, node.id);
     if (PLUGINS.some((p) => p.type === node.type)) {
       if (activity?.type !== node.type) broken.push(`no activity for ${node.id}`);
       else if (!((activity.startToCloseTimeoutMs ?? activity.scheduleToCloseTimeoutMs ?? 0) > 0)) {

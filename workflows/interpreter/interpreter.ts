@@ -31,6 +31,7 @@ import {
   type RunStatus,
 } from '../contract';
 import { SA_RUN_STATUS } from '../search-attributes';
+import { continueAsNewDue, continueRun, drainedForContinueAsNew } from './continue-as-new';
 import { executeNode, NodeFailure, type NodeOutcome } from './node-executors';
 import { deliverRunCallback } from './run-callback';
 import { errorOf, RunMachine, type NodeLaunch } from './run-machine';
@@ -52,8 +53,16 @@ function withRunIdentity(input: InterpreterInput): InterpreterInput {
   };
 }
 
+/** Runs started before the default cap on nodes in flight went from 1,000 to 250 keep 1,000 (replay). */
+const DEFAULT_CONCURRENCY_250_PATCH = 'default-max-concurrency-250';
+
+function withConcurrencyCap(input: InterpreterInput): InterpreterInput {
+  if (input.maxConcurrency !== undefined || wf.patched(DEFAULT_CONCURRENCY_250_PATCH)) return input;
+  return { ...input, maxConcurrency: 1000 };
+}
+
 export async function interpreter(rawInput: InterpreterInput): Promise<RunState> {
-  const input = withRunIdentity(rawInput);
+  const input = withConcurrencyCap(withRunIdentity(rawInput));
   const machine = new RunMachine(input);
   const children = new SubflowChildren(machine);
   const parentReporter = new ParentReporter(input, machine);
@@ -154,13 +163,13 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
       },
     );
 
-  const launch = ({ node, input: resolved, execution, foreach }: NodeLaunch): void => {
+  const launch = ({ node, input: resolved, execution, foreach, deferred }: NodeLaunch): void => {
     const scope = new wf.CancellationScope();
     scopes.set(node.id, scope);
     const done: Promise<void> = settle(
       node.id,
       execution,
-      scope.run(() => executeNode({ input, machine, children }, node, resolved, execution, foreach)),
+      scope.run(() => executeNode({ input, machine, children }, node, resolved, execution, foreach, deferred)),
     ).finally(() => {
       if (scopes.get(node.id) === scope) scopes.delete(node.id);
       inflight.delete(done);
@@ -168,6 +177,16 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
     inflight.add(done);
   };
 
+  // Approvals carried over a continue-as-new wait on (their request and deadline are state).
+  for (const state of machine.waitingApprovals()) {
+    launch({ node: machine.graph.byId.get(state.id)!, input: state.input ?? null, execution: state.executions });
+  }
+
+  // Continue-as-new when the history grows large: stop launching, let running nodes finish, hand over.
+  let launchedHere = false;
+  let draining = false;
+  let continuing = false;
+  const drained = (): boolean => drainedForContinueAsNew(machine, scopes.keys());
   let temporalCancellation: Error | undefined;
   try {
     for (;;) {
@@ -175,12 +194,14 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
       parentReporter.report();
       await wf.condition(
         () =>
-          machine.canLaunch ||
+          (!draining && machine.canLaunch) ||
           machine.isEnded ||
           machine.isComplete ||
           cancelRequest !== undefined ||
           (tracksStatus && machine.status !== reportedStatus) ||
-          parentReporter.stale,
+          parentReporter.stale ||
+          (!draining && continueAsNewDue(input, launchedHere)) ||
+          (draining && drained()),
       );
       if (cancelRequest && !machine.isEnded) machine.cancel(now(), cancelRequest.by, cancelRequest.reason);
       if (machine.isEnded) break;
@@ -188,7 +209,18 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
         machine.complete(now());
         break;
       }
-      for (let next = machine.launchNext(now()); next; next = machine.launchNext(now())) launch(next);
+      if (!draining && continueAsNewDue(input, launchedHere)) draining = true;
+      if (draining) {
+        if (drained()) {
+          continuing = true;
+          break;
+        }
+        continue;
+      }
+      for (let next = machine.launchNext(now()); next; next = machine.launchNext(now())) {
+        launchedHere = true;
+        launch(next);
+      }
     }
   } catch (err) {
     if (!wf.isCancellation(err)) throw err;
@@ -199,6 +231,11 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
       parent ? `its parent run ${parent.runId}` : 'Temporal',
       parent ? `subflow ${parent.nodeId} was cancelled` : 'workflow cancellation requested',
     );
+  }
+
+  if (continuing) {
+    if (reportQueued) flushProgress();
+    return continueRun(input, machine);
   }
 
   // Wind down: whatever still runs is cancelled and awaited, so every node ends in a true state.

@@ -26,6 +26,8 @@ import {
   type PluginActivityInput,
   type PluginActivityResult,
 } from '../contract';
+import type { DeferredInput } from '../output-ref';
+import { activityPlanOf } from '../plan';
 import { runForeach } from './foreach';
 import { NodeFailure, type NodeOutcome } from './node-failure';
 import type { NodeLaunch, RunMachine } from './run-machine';
@@ -134,14 +136,15 @@ async function runPluginNode(
   instanceId: string,
   secrets: SecretSite[],
   machine?: RunMachine,
+  deferred?: DeferredInput,
 ): Promise<NodeOutcome> {
-  const plan = input.plan.activities[node.id];
+  const plan = activityPlanOf(input.plan, node.id);
   if (!plan) throw ApplicationFailure.nonRetryable(`no activity plan for node ${node.id}`, 'InvalidPlan');
   const request: PluginActivityInput = {
     runId: input.run.id,
     nodeId: node.id,
     ...(node.version ? { version: node.version } : {}),
-    input: resolved,
+    ...(deferred ? { input: null, deferred } : { input: resolved }),
     // Only when used, so inputs of runs without secrets stay as they were.
     ...(secrets.length > 0 ? { secrets, ...(input.run.projectId ? { projectId: input.run.projectId } : {}) } : {}),
   };
@@ -184,12 +187,19 @@ async function runTimer(node: NodeDefinition, resolved: JsonValue): Promise<Node
  * deadline and its default decision. A rejection fails the node, so its onFailure applies.
  */
 async function runApproval(ctx: ExecutionContext, node: NodeDefinition, resolved: JsonValue): Promise<NodeOutcome> {
-  const spec = (resolved ?? {}) as ApprovalSpec;
-  const deadlineMs = spec.deadline !== undefined ? parseDuration(spec.deadline) : undefined;
-  const now = new Date().toISOString();
-  const deadlineAt = deadlineMs !== undefined ? new Date(Date.now() + deadlineMs).toISOString() : undefined;
-  ctx.machine.awaitApproval(node.id, spec, now, deadlineAt);
   const state = ctx.machine.nodes[node.id];
+  let deadlineMs: number | undefined;
+  if (state.status === 'WAITING' && state.approval && !state.approval.decision) {
+    // Carried over a continue-as-new: the request stands; only what is left of its deadline remains.
+    const { deadlineAt } = state.approval;
+    deadlineMs = deadlineAt !== undefined ? Math.max(1, Date.parse(deadlineAt) - Date.now()) : undefined;
+  } else {
+    const spec = (resolved ?? {}) as ApprovalSpec;
+    deadlineMs = spec.deadline !== undefined ? parseDuration(spec.deadline) : undefined;
+    const now = new Date().toISOString();
+    const deadlineAt = deadlineMs !== undefined ? new Date(Date.now() + deadlineMs).toISOString() : undefined;
+    ctx.machine.awaitApproval(node.id, spec, now, deadlineAt);
+  }
   const settled = (): boolean => state.approval?.decision !== undefined || state.status !== 'WAITING';
   if (deadlineMs === undefined) {
     await condition(settled);
@@ -301,13 +311,17 @@ async function runCallbackNode(
   }
 }
 
-/** Executes one node and returns its output; throws NodeFailure or a cancellation. */
+/**
+ * Executes one node and returns its output; throws NodeFailure or a cancellation. `deferred`: the
+ * plugin node's `with` reads outputs stored by reference, and its activity resolves it.
+ */
 export async function executeNode(
   ctx: ExecutionContext,
   node: NodeDefinition,
   resolved: JsonValue,
   execution: number,
   foreach?: NodeLaunch['foreach'],
+  deferred?: DeferredInput,
 ): Promise<NodeOutcome> {
   if (isGatewayType(node.type)) return { output: null, attempts: 1 };
   if (foreach) {
@@ -335,6 +349,7 @@ export async function executeNode(
         node.id,
         ctx.machine.secretSitesOf(node.id),
         ctx.machine,
+        deferred,
       );
   }
 }

@@ -3,18 +3,28 @@
  * graph, and what the run's status is. Pure and deterministic (no Temporal calls), so the
  * workflow drives it and unit specs exercise it directly.
  */
-import { evaluateCondition, ExpressionError, resolveTemplate, toCel } from '../definition/expressions';
+import {
+  analyzeTemplate,
+  collectExpressions,
+  evaluateCondition,
+  ExpressionError,
+  resolveTemplate,
+  toCel,
+} from '../definition/expressions';
 import type { SecretSite } from '../definition/secret-references';
 import {
   DEFAULT_FOREACH_CONCURRENCY,
   DEFAULT_FOREACH_MAX_ITEMS,
   FOREACH_MAX_ITEMS_CAP,
+  isBuiltinNodeType,
   isGatewayType,
 } from '../definition/types';
+import { isOutputRef, OUTPUT_BY_REFERENCE_ERROR, type DeferredInput } from '../output-ref';
 import type { JsonObject, JsonValue, NodeDefinition, OnFailure } from '../definition/types';
 import { DEFAULT_MAX_CONCURRENCY } from '../contract';
 import type {
   ApprovalSpec,
+  ContinuedRun,
   BreakpointRequest,
   ForeachProgress,
   NodeCallbackInfo,
@@ -34,6 +44,7 @@ import type {
   SkipReason,
   WaitingReason,
 } from '../contract';
+import { decodeNode, encodeNode, isPristine } from './carried-state';
 import { buildGraph, type Graph } from './graph';
 
 const EDGE_PENDING = 0;
@@ -60,6 +71,36 @@ export interface NodeLaunch {
    * (a retry runs only the items that failed).
    */
   foreach?: { concurrency: number; reuse: Array<JsonValue | undefined> };
+  /** The `with` reads into outputs stored by reference: the activity resolves it (`input` is then the raw `with`). */
+  deferred?: DeferredInput;
+}
+
+/** An expression the workflow evaluates reads an output stored by reference (see workflows/output-ref.ts). */
+export class OutputByReferenceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = OUTPUT_BY_REFERENCE_ERROR;
+  }
+}
+
+/** Node ids a set of expressions reads, and whether it reads nodes dynamically (`nodes[inputs.x]`). */
+interface NodeReads {
+  nodes: Set<string>;
+  dynamic: boolean;
+}
+
+function readsOf(value: JsonValue | undefined): NodeReads {
+  const reads: NodeReads = { nodes: new Set(), dynamic: false };
+  for (const { source } of collectExpressions(value)) {
+    try {
+      const analysed = analyzeTemplate(source);
+      analysed.nodes.forEach((id) => reads.nodes.add(id));
+      if (analysed.dynamic.has('nodes')) reads.dynamic = true;
+    } catch {
+      // Evaluation reports an expression that does not parse.
+    }
+  }
+  return reads;
 }
 
 interface CelNode {
@@ -123,6 +164,8 @@ export class RunMachine {
   private readonly changed = new Set<string>();
   /** Foreach nodes: the latest execution's per-item inputs and outputs (undefined: not succeeded). */
   private readonly foreachResults = new Map<string, { inputs: string[]; outputs: Array<JsonValue | undefined> }>();
+  /** Nodes whose output is stored by reference. */
+  private readonly refNodes = new Set<string>();
   /** Called whenever something reportable changes (the workflow batches reports per activation). */
   onChange: () => void = () => {};
 
@@ -152,7 +195,86 @@ export class RunMachine {
       nodes: this.celNodes,
       run: toCel({ id: input.run.id, startedAt: input.run.startedAt, startedBy: input.run.startedBy }),
     };
-    this.ready.push(...this.graph.starts);
+    if (input.continued) this.restore(input.continued);
+    else this.ready.push(...this.graph.starts);
+  }
+
+  // ---- continue-as-new ------------------------------------------------------------------
+
+  /**
+   * The state to hand to the next workflow execution. Call it only when no node runs (approvals
+   * and manual failures may wait: they are state) and the run has not ended.
+   */
+  carry(generation: number): ContinuedRun {
+    if (this.terminal) throw new Error(`a run that is ${this.terminal} does not continue as new`);
+    const running = Object.values(this.nodes).filter((state) => state.status === 'RUNNING');
+    if (running.length > 0) throw new Error(`nodes still run: ${running.map((state) => state.id).join(', ')}`);
+    const epochMs = Date.parse(this.input.run.startedAt) || 0;
+    const nodes: ContinuedRun['nodes'] = {};
+    for (const node of this.graph.nodes) {
+      const state = this.nodes[node.id];
+      if (!isPristine(state)) nodes[node.id] = encodeNode(state, node, epochMs);
+    }
+    return {
+      generation,
+      epochMs,
+      nodes,
+      edges: Array.from(this.edgeState).join(''),
+      ready: [...this.ready],
+      vars: this.vars,
+      ...(this.paused ? { paused: this.paused } : {}),
+      ...(this.overrides.size > 0 ? { overrides: Object.fromEntries(this.overrides) } : {}),
+    };
+  }
+
+  /** Approval nodes waiting for a decision (their waits carry over a continue-as-new). */
+  waitingApprovals(): NodeState[] {
+    return [...this.waiting].map((id) => this.nodes[id]).filter((state) => state.waitingFor === 'approval');
+  }
+
+  /** Rebuilds the machine from {@link carry}'s output; counters are derived, not carried. */
+  private restore(carried: ContinuedRun): void {
+    if (carried.edges.length !== this.graph.edges.length) {
+      throw new Error(`carried state has ${carried.edges.length} edges, the definition ${this.graph.edges.length}`);
+    }
+    for (let index = 0; index < carried.edges.length; index++) {
+      const edgeState = Number(carried.edges[index]);
+      this.edgeState[index] = edgeState;
+      if (edgeState === EDGE_PENDING) continue;
+      const to = this.graph.edges[index].to;
+      this.unresolved.set(to, this.unresolved.get(to)! - 1);
+      if (edgeState === EDGE_FIRED) this.firedIn.set(to, this.firedIn.get(to)! + 1);
+    }
+    const requeue: string[] = [];
+    for (const [id, encoded] of Object.entries(carried.nodes)) {
+      const node = this.graph.byId.get(id);
+      if (!node) throw new Error(`carried state names node ${id}, which the definition lacks`);
+      const state = decodeNode(encoded, node, carried.epochMs);
+      this.nodes[id] = state;
+      this.celNodes[id] = { status: state.status, output: state.output === undefined ? null : toCel(state.output) };
+      if (isOutputRef(state.output)) this.refNodes.add(id);
+      if (state.status === 'RUNNING') {
+        // Never carried by the interpreter (it drains first); start it again rather than lose it.
+        state.status = 'PENDING';
+        this.celNodes[id].status = 'PENDING';
+        requeue.push(id);
+      }
+      if (state.waitingFor) this.waiting.add(id);
+      if (state.breakpoint) this.breakpoints.add(id);
+      const final =
+        state.status === 'SUCCEEDED' ||
+        state.status === 'SKIPPED' ||
+        state.status === 'CANCELLED' ||
+        (state.status === 'FAILED' && state.waitingFor !== 'operator');
+      if (final) this.settled += 1;
+    }
+    this.ready.push(...requeue, ...carried.ready);
+    Object.assign(this.vars, carried.vars);
+    this.scope.vars = toCel(this.vars);
+    if (carried.paused) this.paused = carried.paused;
+    for (const [id, values] of Object.entries(carried.overrides ?? {})) this.overrides.set(id, values);
+    // The first report of the new execution is full: it must not look like a change list too.
+    this.changed.clear();
   }
 
   // ---- status ---------------------------------------------------------------------------
@@ -305,13 +427,24 @@ export class RunMachine {
       this.setStatus(id, 'RUNNING');
       let input: JsonValue;
       let foreach: NodeLaunch['foreach'];
+      let deferred: DeferredInput | undefined;
       try {
         const overrides = this.overrides.get(id) ?? {};
         const raw = { ...(node.with ?? {}), ...overrides };
         // Only the template may reference secrets: a placeholder in an operator's retry `with` stays text.
         const templateSites = (sites: SecretSite[]): SecretSite[] =>
           sites.filter((site) => !Object.prototype.hasOwnProperty.call(overrides, site.path[0]));
-        if (node.foreach) {
+        const byReference = this.refNodes.size > 0 ? this.byReferenceReads(readsOf(raw)) : [];
+        if (byReference.length > 0) {
+          if (isGatewayType(node.type) || isBuiltinNodeType(node.type) || node.foreach) {
+            throw this.byReferenceError(byReference, `node ${id} (${node.type}${node.foreach ? ', foreach' : ''})`);
+          }
+          if (JSON.stringify(raw).includes('${secrets.')) {
+            throw this.byReferenceError(byReference, `node ${id}, which also uses secrets,`);
+          }
+          deferred = this.deferredInput(raw);
+          input = raw;
+        } else if (node.foreach) {
           const items = this.resolveForeach(node, raw, (index, sites) =>
             this.secretSites.set(`${id}[${index}]`, templateSites(sites)),
           );
@@ -333,7 +466,13 @@ export class RunMachine {
         this.succeedNode(id, reused, 0, now);
         continue;
       }
-      return { node, input, execution: state.executions, ...(foreach ? { foreach } : {}) };
+      return {
+        node,
+        input,
+        execution: state.executions,
+        ...(foreach ? { foreach } : {}),
+        ...(deferred ? { deferred } : {}),
+      };
     }
     return undefined;
   }
@@ -398,6 +537,43 @@ export class RunMachine {
     this.onChange();
   }
 
+  /** Of the nodes `reads` names, those whose output is stored by reference. */
+  private byReferenceReads(reads: NodeReads): string[] {
+    if (reads.dynamic) return [...this.refNodes];
+    return [...reads.nodes].filter((id) => this.refNodes.has(id));
+  }
+
+  private byReferenceError(ids: string[], where: string): OutputByReferenceError {
+    const sizes = ids.map((id) => {
+      const output = this.nodes[id].output;
+      return `nodes.${id}.output (${isOutputRef(output) ? `${output.size} bytes` : 'large'})`;
+    });
+    return new OutputByReferenceError(
+      `${where} reads ${sizes.join(', ')}, stored by reference because it is too large for the workflow; ` +
+        'only plugin nodes can read such an output (their activity resolves it), not conditions, built-in nodes or run outputs',
+    );
+  }
+
+  /** The scope a plugin activity needs to resolve `raw` itself: the nodes it names, with their outputs. */
+  private deferredInput(raw: JsonValue): DeferredInput {
+    const reads = readsOf(raw);
+    const ids = reads.dynamic ? Object.keys(this.nodes) : [...reads.nodes].filter((id) => this.nodes[id]);
+    const nodes: DeferredInput['scope']['nodes'] = {};
+    for (const id of ids) nodes[id] = { status: this.nodes[id].status, output: this.nodes[id].output ?? null };
+    const { id, startedAt, startedBy } = this.input.run;
+    return {
+      with: raw,
+      scope: { inputs: this.input.inputs, vars: this.vars, run: { id, startedAt, startedBy }, nodes },
+    };
+  }
+
+  /** Throws when a condition or output expression reads an output stored by reference. */
+  private checkReads(value: JsonValue | undefined, where: string): void {
+    if (this.refNodes.size === 0) return;
+    const byReference = this.byReferenceReads(readsOf(value));
+    if (byReference.length > 0) throw this.byReferenceError(byReference, where);
+  }
+
   /** A node finished; routes its outgoing edges (a routing error fails the node instead). */
   succeedNode(id: string, output: JsonValue, attempts: number, now: string): void {
     const state = this.nodes[id];
@@ -406,6 +582,7 @@ export class RunMachine {
     state.output = output;
     state.endedAt = now;
     this.celNodes[id].output = toCel(output);
+    if (isOutputRef(output)) this.refNodes.add(id);
     if (this.terminal) {
       this.setStatus(id, 'SUCCEEDED');
       this.settled += 1;
@@ -712,6 +889,7 @@ export class RunMachine {
   /** Computes the run outputs and succeeds; an output expression that fails fails the run. */
   complete(now: string): void {
     try {
+      this.checkReads(this.input.plan.definition.outputs ?? {}, 'the run outputs');
       const outputs = resolveTemplate(this.input.plan.definition.outputs ?? {}, this.scope);
       this.outputs = outputs as JsonObject;
       this.end('SUCCEEDED', now);
@@ -789,6 +967,7 @@ export class RunMachine {
       for (const index of out) {
         const edge = edges[index];
         if (edge.default) continue;
+        if (edge.when !== undefined) this.checkReads(`\${${edge.when}}`, `the condition of edge ${id} -> ${edge.to}`);
         if (edge.when === undefined || evaluateCondition(edge.when, this.scope)) {
           fire.add(index);
           return fire;
@@ -806,7 +985,10 @@ export class RunMachine {
       if (edge.default) continue;
       if (edge.when === undefined) {
         fire.add(index);
-      } else if (evaluateCondition(edge.when, this.scope)) {
+        continue;
+      }
+      this.checkReads(`\${${edge.when}}`, `the condition of edge ${id} -> ${edge.to}`);
+      if (evaluateCondition(edge.when, this.scope)) {
         fire.add(index);
         conditionHeld = true;
       }

@@ -9,6 +9,7 @@ import { ProjectSecrets1795232943682 } from './1795232943682-ProjectSecrets';
 import { RegisteredPlugins1795233070330 } from './1795233070330-RegisteredPlugins';
 import { CallbackUses1795233572021 } from './1795233572021-CallbackUses';
 import { RunListingIndexes1795235479914 } from './1795235479914-RunListingIndexes';
+import { NodeOutputs1795235717202 } from './1795235717202-NodeOutputs';
 
 /**
  * Every migration, oldest first. After `migration:generate` (see `../cli-data-source.ts`), add the
@@ -26,4 +27,5 @@ export const MIGRATIONS: Array<new () => unknown> = [
   RegisteredPlugins1795233070330,
   CallbackUses1795233572021,
   RunListingIndexes1795235479914,
+  NodeOutputs1795235717202,
 ];

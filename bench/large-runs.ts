@@ -1,0 +1,224 @@
+/**
+ * `npm run bench:large`: single runs of 1,000- and 10,000-node definitions end to end (a chain, a
+ * wide fan-out/fan-in, and a layered random DAG with a fixed seed) on one real dev server and one
+ * worker, with `builtin.noop` nodes. Reports each run's time, how many workflow executions it took
+ * (continue-as-new), the 10k/1k ratio per shape (linear growth: 10), and the bench process's peak
+ * RSS (worker and client share it) during each run.
+ *
+ * For comparison, bamboo-engine publishes 19.33 s (1,000 nodes) and 347.5 s (10,000 nodes) on a
+ * 6-core laptop: a ratio of 18.
+ *
+ * Env: BENCH_LARGE_SIZES (default "1000,10000"), BENCH_LARGE_SHAPES (default "chain,fanout,layered"),
+ * BENCH_EAGER=0 (leave eager activity dispatch off).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, Worker } from '@temporalio/worker';
+import { createPluginActivities } from '../activities/plugin-activities';
+import { createBuiltinRegistry } from '../plugins';
+import { ensureTemporalCli } from '../src/temporal/cli-binary';
+import { INTERPRETER_WORKFLOW_TYPE, type InterpreterInput, type RunState } from '../workflows/contract';
+import { compilePlan } from '../workflows/definition/compile';
+import type { Definition, EdgeDefinition } from '../workflows/definition/types';
+import { validateDefinition } from '../workflows/definition/validate';
+
+const TASK_QUEUE = 'bench-large';
+const SIZES = (process.env.BENCH_LARGE_SIZES ?? '1000,10000').split(',').map(Number);
+const SHAPES = (process.env.BENCH_LARGE_SHAPES ?? 'chain,fanout,layered').split(',');
+const registry = createBuiltinRegistry();
+const EAGER_ARGS = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+
+const noop = (id: string) => ({ id, type: 'builtin.noop' });
+
+function chain(n: number): Definition {
+  const nodes = Array.from({ length: n }, (_, i) => noop(`n${i}`));
+  return { name: `chain-${n}`, nodes, edges: nodes.slice(1).map((node, i) => ({ from: nodes[i].id, to: node.id })) };
+}
+
+/** `start`, n - 2 parallel nodes, `end`: n nodes in all. */
+function fanout(n: number): Definition {
+  const middle = Array.from({ length: n - 2 }, (_, i) => noop(`n${i}`));
+  return {
+    name: `fanout-${n}`,
+    nodes: [noop('start'), ...middle, noop('end')],
+    edges: [...middle.map((m) => ({ from: 'start', to: m.id })), ...middle.map((m) => ({ from: m.id, to: 'end' }))],
+  };
+}
+
+/** A small deterministic PRNG (mulberry32), so the random DAG is the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Layers of 20 to 80 nodes; each node has 1 to 3 parents drawn from the layer before. Seeded. */
+function layered(n: number, seed = 42): Definition {
+  const random = prng(seed);
+  const nodes = Array.from({ length: n }, (_, i) => noop(`n${i}`));
+  const edges: EdgeDefinition[] = [];
+  let previous: string[] = [];
+  let i = 0;
+  while (i < n) {
+    const width = Math.min(n - i, 20 + Math.floor(random() * 61));
+    const layer = nodes.slice(i, i + width).map((node) => node.id);
+    if (previous.length > 0) {
+      for (const id of layer) {
+        const parents = new Set<string>();
+        const count = 1 + Math.floor(random() * 3);
+        while (parents.size < Math.min(count, previous.length)) {
+          parents.add(previous[Math.floor(random() * previous.length)]);
+        }
+        for (const from of parents) edges.push({ from, to: id });
+      }
+    }
+    previous = layer;
+    i += width;
+  }
+  return { name: `layered-${n}`, nodes, edges };
+}
+
+const SHAPE_BUILDERS: Record<string, (n: number) => Definition> = { chain, fanout, layered };
+
+interface Row {
+  shape: string;
+  nodes: number;
+  edges: number;
+  ms: number;
+  status: string;
+  executions: number;
+  planBytes: number;
+  peakRssMiB: number;
+  rssBeforeMiB: number;
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  const executable = await ensureTemporalCli();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: executable },
+      extraArgs: ['--log-level', 'error', ...(process.env.BENCH_EAGER === '0' ? [] : EAGER_ARGS)],
+    },
+  });
+  const rows: Row[] = [];
+  try {
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../workflows'),
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+    });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowBundle,
+      activities: createPluginActivities({ registry }),
+      maxConcurrentActivityTaskExecutions: 200,
+      sinks: { progress: { report: { fn: () => undefined } } },
+    });
+    await worker.runUntil(async () => {
+      const client = env.client;
+      const executionsOf = async (workflowId: string, firstRunId: string): Promise<number> => {
+        let runId: string | undefined = firstRunId;
+        let count = 0;
+        while (runId) {
+          count += 1;
+          const { events } = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+          const next: string | null | undefined =
+            events?.[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+          runId = next ?? undefined;
+        }
+        return count;
+      };
+      const runOnce = async (shape: string, definition: Definition): Promise<Row> => {
+        const { definition: valid, problems } = validateDefinition(definition, registry);
+        if (!valid) throw new Error(`invalid bench definition: ${JSON.stringify(problems.slice(0, 3))}`);
+        const id = randomUUID();
+        const input: InterpreterInput = {
+          plan: compilePlan(valid, registry),
+          inputs: {},
+          run: { id, startedBy: 'bench', startedAt: new Date().toISOString() },
+        };
+        global.gc?.();
+        const rssBefore = process.memoryUsage().rss;
+        let peak = rssBefore;
+        const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250);
+        const started = performance.now();
+        const handle = await client.workflow.start(INTERPRETER_WORKFLOW_TYPE, {
+          taskQueue: TASK_QUEUE,
+          workflowId: `large-${shape}-${definition.nodes.length}-${id.slice(0, 8)}`,
+          args: [input],
+        });
+        const state = (await handle.result()) as RunState;
+        const ms = performance.now() - started;
+        clearInterval(sampler);
+        const row: Row = {
+          shape,
+          nodes: definition.nodes.length,
+          edges: definition.edges?.length ?? 0,
+          ms: Math.round(ms),
+          status: state.status,
+          executions: await executionsOf(handle.workflowId, handle.firstExecutionRunId),
+          planBytes: JSON.stringify(input.plan).length,
+          peakRssMiB: Math.round(peak / 2 ** 20),
+          rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
+        };
+        console.log(
+          `${shape.padEnd(8)} ${String(row.nodes).padStart(6)} nodes  ${String((row.ms / 1000).toFixed(1)).padStart(7)} s  ` +
+            `${row.status}  ${row.executions} executions  plan ${Math.round(row.planBytes / 1024)} KiB  peak RSS ${row.peakRssMiB} MiB`,
+        );
+        return row;
+      };
+
+      await runOnce('warmup', chain(20));
+      for (const n of SIZES) {
+        for (const shape of SHAPES) {
+          rows.push(await runOnce(shape, SHAPE_BUILDERS[shape](n)));
+          writeReport(rows);
+        }
+      }
+    });
+  } finally {
+    await env.teardown();
+  }
+  console.log('written: bench/results/large-runs.json');
+}
+
+/** Writes the results so far (after every run: a 10,000-node chain takes many minutes). */
+function writeReport(rows: Row[]): void {
+  const ratios = SHAPES.map((shape) => {
+    const small = rows.find((r) => r.shape === shape && r.nodes === Math.min(...SIZES));
+    const large = rows.find((r) => r.shape === shape && r.nodes === Math.max(...SIZES));
+    return {
+      shape,
+      ratio: small && large && small !== large ? Number((large.ms / small.ms).toFixed(2)) : null,
+    };
+  });
+  if (rows.length === SIZES.length * SHAPES.length) {
+    for (const { shape, ratio } of ratios) console.log(`ratio ${shape}: ${ratio}`);
+  }
+  const report = {
+    at: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
+    note: 'One dev server (SQLite, one history shard) and one worker in the bench process; peak RSS is that process.',
+    target: '10k/1k ratio <= 11 (linear growth)',
+    bambooEngine: { nodes1000Seconds: 19.33, nodes10000Seconds: 347.5, ratio: 17.98, machine: '6-core laptop' },
+    runs: rows,
+    ratios,
+  };
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'large-runs.json'), JSON.stringify(report, null, 2) + '\n');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

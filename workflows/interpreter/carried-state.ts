@@ -1,0 +1,87 @@
+/**
+ * The compact codec of node states carried over a continue-as-new ({@link CarriedNode}). Pure.
+ * Compact because a 10,000-node run hands over 10,000 of them next to its plan, and the whole
+ * continue-as-new input must stay under Temporal's 2 MB payload limit.
+ */
+import { NODE_STATUSES, type CarriedNode, type NodeState, type NodeStatus } from '../contract';
+import { isGatewayType, type JsonValue, type NodeDefinition } from '../definition/types';
+
+/** Added to the status index when the node's recorded input equals its `with` as written (then not carried). */
+const INPUT_IS_WITH = 8;
+
+const FIXED_FIELDS = new Set([
+  'id',
+  'type',
+  'name',
+  'status',
+  'attempts',
+  'executions',
+  'startedAt',
+  'endedAt',
+  'input',
+]);
+
+/** What a node's resolved input is when its `with` holds no expression. */
+function writtenInput(node: NodeDefinition): JsonValue {
+  return isGatewayType(node.type) ? null : (node.with ?? {});
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+function offset(time: string | undefined, epochMs: number): number | null {
+  return time === undefined ? null : Date.parse(time) - epochMs;
+}
+
+/** True when the node is still exactly as a new run creates it (nothing to carry). */
+export function isPristine(state: NodeState): boolean {
+  return (
+    state.status === 'PENDING' &&
+    state.executions === 0 &&
+    state.attempts === 0 &&
+    Object.keys(state).every((key) => FIXED_FIELDS.has(key))
+  );
+}
+
+/** Encodes one node's state; see {@link CarriedNode} for the layout. */
+export function encodeNode(state: NodeState, node: NodeDefinition, epochMs: number): CarriedNode {
+  let status = NODE_STATUSES.indexOf(state.status);
+  const rest: Partial<NodeState> = {};
+  for (const [key, value] of Object.entries(state)) {
+    if (!FIXED_FIELDS.has(key) && value !== undefined) (rest as Record<string, unknown>)[key] = value;
+  }
+  if (state.input !== undefined) {
+    if (sameJson(state.input, writtenInput(node))) status += INPUT_IS_WITH;
+    else rest.input = state.input;
+  }
+  const carried: CarriedNode = [
+    status,
+    state.attempts,
+    state.executions,
+    offset(state.startedAt, epochMs),
+    offset(state.endedAt, epochMs),
+  ];
+  if (Object.keys(rest).length > 0) carried.push(rest);
+  return carried;
+}
+
+/** Decodes what {@link encodeNode} made, back into the full node state. */
+export function decodeNode(carried: CarriedNode, node: NodeDefinition, epochMs: number): NodeState {
+  const [code, attempts, executions, startedAt, endedAt, rest] = carried;
+  const status = NODE_STATUSES[code % INPUT_IS_WITH] as NodeStatus | undefined;
+  if (!status) throw new Error(`carried state of node ${node.id} has an unknown status code ${code}`);
+  const state: NodeState = {
+    id: node.id,
+    type: node.type,
+    ...(node.name ? { name: node.name } : {}),
+    status,
+    attempts,
+    executions,
+    ...(startedAt !== null ? { startedAt: new Date(epochMs + startedAt).toISOString() } : {}),
+    ...(endedAt !== null ? { endedAt: new Date(epochMs + endedAt).toISOString() } : {}),
+    ...(code >= INPUT_IS_WITH ? { input: writtenInput(node) } : {}),
+    ...(rest ?? {}),
+  };
+  return state;
+}
