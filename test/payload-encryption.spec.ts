@@ -29,8 +29,18 @@ function payloadsOf(value: unknown, found: Payload[] = []): Payload[] {
     found.push(candidate as Payload);
     return found;
   }
-  for (const child of Object.values(value)) payloadsOf(child, found);
+  for (const [key, child] of Object.entries(value)) {
+    // Not the codec's to encode, and no user data: search attributes (indexed by Temporal, by design)
+    // and the SDK's patch markers (a `patched()` id, written by the SDK core itself).
+    if (key === 'searchAttributes' || isPatchMarker(key, child)) continue;
+    payloadsOf(child, found);
+  }
   return found;
+}
+
+/** A `patched()` marker: the SDK core records the patch id as a plain payload. */
+function isPatchMarker(key: string, value: unknown): boolean {
+  return key === 'markerRecordedEventAttributes' && (value as { markerName?: string })?.markerName === 'core_patch';
 }
 
 /** Every byte string of a history, as text: where plaintext would show. */

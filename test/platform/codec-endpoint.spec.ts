@@ -48,6 +48,9 @@ function payloadsOf(value: unknown, found: JsonPayload[] = [], indexed: JsonPayl
   }
   for (const [key, child] of Object.entries(value)) {
     if (key === 'searchAttributes') payloadsOf(child, indexed, indexed);
+    // The SDK core writes a `patched()` marker's id as a plain payload: no user data, not the codec's.
+    else if (key === 'markerRecordedEventAttributes' && (child as { markerName?: string })?.markerName === 'core_patch')
+      continue;
     else payloadsOf(child, found, indexed);
   }
   return found;
