@@ -144,7 +144,8 @@ describe('run insight', () => {
           id: 'fetch',
           type: 'http.request',
           with: { url: `${base}/flaky-2` },
-          retry: { maximumAttempts: 5, initialInterval: '2s', backoffCoefficient: 1 },
+          // Wide backoff windows, so a loaded machine still sees each retry wait (the view caches 2 s).
+          retry: { maximumAttempts: 5, initialInterval: '6s', backoffCoefficient: 1 },
         },
       ],
     });
