@@ -177,6 +177,7 @@ async function main(): Promise<void> {
   const chaosLog: Array<{ event: string; at: string; detail?: string }> = [];
   let kills = 0;
   let startErrors = 0;
+  const startErrorReasons = new Map<string, number>();
   const runs: StartedRun[] = [];
 
   const starting = (async () => {
@@ -195,6 +196,8 @@ async function main(): Promise<void> {
           break;
         } catch (err) {
           startErrors += 1;
+          const reason = (err as Error).message.slice(0, 300);
+          startErrorReasons.set(reason, (startErrorReasons.get(reason) ?? 0) + 1);
           if (Date.now() > deadline) throw new Error(`run ${i} could not start: ${(err as Error).message}`);
           await sleep(1000);
         }
@@ -383,6 +386,11 @@ async function main(): Promise<void> {
   const known = new Set(runs.map((r) => r.id));
   const strayLedger = ledger.filter((e) => !known.has(e.runId)).length;
   if (strayLedger > 0) problems.push(`${strayLedger} ledger entries of runs the harness did not start`);
+  // A start that failed for the harness but left a run behind would be a run nobody asked for.
+  const rowCount = Number(
+    (await pg.query<{ n: string }>('SELECT count(*) AS n FROM runs WHERE parent_run_id IS NULL')).rows[0].n,
+  );
+  if (rowCount !== runs.length) problems.push(`${rowCount} runs rows for ${runs.length} runs started`);
   // Rows the harness did not start (none expected) and anything still live.
   const strays = await pg.query<{ id: string; status: string }>(
     "SELECT id, status FROM runs WHERE status IN ('PENDING','RUNNING','WAITING','PAUSED')",
@@ -401,6 +409,8 @@ async function main(): Promise<void> {
     settledAt,
     runsStarted: runs.length,
     startAttemptsFailed: startErrors,
+    startFailures: Object.fromEntries(startErrorReasons),
+    runRows: rowCount,
     runsByStatus: byStatus,
     workflowsClosed: closed.size,
     chaos: {
