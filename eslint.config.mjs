@@ -116,6 +116,8 @@ export default tseslint.config(
       'bench/support/**/*.ts',
       'bench/runs-listing.ts',
       'bench/api-throughput.ts',
+      'bench/chaos.ts',
+      'bench/chaos/**/*.ts',
     ],
     rules: {
       // expect(mock.method), loosely typed fixtures and parsed JSON documents are normal in specs
