@@ -73,4 +73,15 @@ describe(mapError.name, () => {
       message: 'nope',
     });
   });
+
+  it('maps a lost or refused database connection to a retryable UNAVAILABLE (503), not an internal error', () => {
+    const unavailable = { code: 'UNAVAILABLE', httpStatus: 503, internal: false };
+    expect(mapError(new Error('Connection terminated unexpectedly'))).toMatchObject(unavailable);
+    expect(mapError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toMatchObject(unavailable);
+    const shutdown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    expect(mapError(new QueryFailedError('SELECT 1', [], shutdown))).toMatchObject(unavailable);
+    // Anything else stays internal: a syntax error is a bug, not an outage.
+    const syntax = Object.assign(new Error('syntax error at or near "x"'), { code: '42601' });
+    expect(mapError(new QueryFailedError('SELECT x', [], syntax))).toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
+  });
 });

@@ -32,6 +32,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.BAD_USER_INPUT]: 400,
   [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.UNAVAILABLE]: 503,
   [ErrorCode.INTERNAL_SERVER_ERROR]: 500,
 };
 
@@ -58,6 +59,29 @@ function isBodyParserError(error: unknown): error is Error & { status: number; t
     candidate.status >= 400 &&
     candidate.status < 500
   );
+}
+
+/** SQLSTATE classes 08 (connection exception) and 57P (server shutting down, cannot connect now). */
+const PG_UNAVAILABLE = /^(08|57P0[123])/;
+/** What node-postgres throws when its socket or pool gives up, before PostgreSQL answers anything. */
+const PG_CONNECTION_LOST = /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/;
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+
+/**
+ * PostgreSQL cannot be reached (down, restarting, network cut): a retryable condition, not a bug.
+ * Found by the chaos harness: during an outage startRun answered "Internal error".
+ */
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  const { code, message } = (cause ?? {}) as { code?: unknown; message?: unknown };
+  if (
+    typeof code === 'string' &&
+    (SOCKET_CODES.has(code) || (error instanceof QueryFailedError && PG_UNAVAILABLE.test(code)))
+  ) {
+    return true;
+  }
+  return typeof message === 'string' && PG_CONNECTION_LOST.test(message);
 }
 
 function internal(): MappedError {
@@ -122,6 +146,14 @@ export function mapError(error: unknown): MappedError {
         internal: false,
       };
     }
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      code: ErrorCode.UNAVAILABLE,
+      message: 'The database is unavailable right now; nothing was changed, try again',
+      httpStatus: 503,
+      internal: false,
+    };
   }
   return internal();
 }
