@@ -4,7 +4,7 @@
  * worker CHAOS_KILLS times (default 20) and restarts it, restarts the Temporal dev server once
  * (same port and database file), restarts the API once, and makes PostgreSQL unavailable for
  * 10 s once (through a TCP proxy the platform connects through). The API and the worker are child
- * processes (`bin/switchyard.js start --no-worker`, `bin/switchyard.js worker`).
+ * processes (`switchyard start --no-worker`, `switchyard worker`, from this checkout's sources).
  *
  * Afterwards: every run reaches the status its template implies; for every run and node the
  * database agrees with Temporal (the workflow's result); no node's side effect, as the ledger

@@ -1,5 +1,5 @@
 /**
- * A platform process of the chaos harness (`bin/switchyard.js <args>`): started, killed and
+ * A platform process of the chaos harness (the CLI's sources, `src/cli/main.ts <args>`): started, killed and
  * restarted on demand; its output goes to a log file; `ready` once a line matches `readyLine`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -19,7 +19,8 @@ export interface ManagedChild {
   unexpectedExits(): number;
 }
 
-const BIN = join(__dirname, '..', '..', 'bin', 'switchyard.js');
+// The sources of this checkout, never a dist/ that an earlier `npm run build` may have left stale.
+const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 
 export function managedChild(options: {
   name: string;
@@ -45,7 +46,7 @@ export function managedChild(options: {
     ready = false;
     stopping = false;
     log.write(`\n=== start #${starts} at ${new Date().toISOString()}\n`);
-    const proc = spawn(process.execPath, [BIN, ...options.args], {
+    const proc = spawn(process.execPath, ['-r', '@swc-node/register', CLI, ...options.args], {
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
