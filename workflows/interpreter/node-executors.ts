@@ -28,6 +28,7 @@ import {
 } from '../contract';
 import type { DeferredInput } from '../output-ref';
 import { activityPlanOf } from '../plan';
+import { activityIdFor } from './execution-id';
 import { runForeach } from './foreach';
 import { NodeFailure, type NodeOutcome } from './node-failure';
 import type { NodeLaunch, RunMachine } from './run-machine';
@@ -46,10 +47,7 @@ export { NodeFailure, type NodeOutcome };
 
 type PluginActivity = (input: PluginActivityInput) => Promise<PluginActivityResult>;
 
-/** Activity ids stay unique among pending activities: later operator-requested executions get a suffix. */
-export function activityIdFor(nodeId: string, execution: number): string {
-  return execution === 1 ? nodeId : `${nodeId}#${execution}`;
-}
+export { activityIdFor };
 
 /**
  * Temporal's UI label for the node: its name, cut to the safe summary size; a foreach

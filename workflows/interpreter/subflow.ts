@@ -33,12 +33,8 @@ import {
   type SubflowPlan,
 } from '../contract';
 import { SA_RUN_STATUS, SA_TEMPLATE, SA_TEMPLATE_VERSION } from '../search-attributes';
+import { activityIdFor } from './execution-id';
 import type { RunMachine } from './run-machine';
-
-/** Same rule as activity ids: later operator-requested executions get a `#<n>` suffix. */
-function instanceIdFor(nodeId: string, execution: number): string {
-  return execution === 1 ? nodeId : `${nodeId}#${execution}`;
-}
 
 /**
  * The workflow id of the child run a subflow node starts: the parent's workflow id, a slash and the
@@ -164,7 +160,7 @@ export async function runSubflow(
   };
   const parentLabel = input.run.templateName ?? input.plan.definition.name;
   const handle = await startChild<(arg: InterpreterInput) => Promise<RunState>>(INTERPRETER_WORKFLOW_TYPE, {
-    workflowId: childWorkflowIdFor(workflowId, instanceIdFor(instanceId, execution)),
+    workflowId: childWorkflowIdFor(workflowId, activityIdFor(instanceId, execution)),
     args: [childInput],
     // A cancelled parent waits for its children to wind down; a terminated one takes them along.
     cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
