@@ -77,10 +77,15 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
   let reportedFully = false;
   const flushProgress = (): void => {
     reportQueued = false;
+    // Sinks are not called during replay: building a report there is wasted work (a full one, each activation).
+    if (wf.workflowInfo().unsafe.isReplaying) {
+      machine.takeChanges();
+      return;
+    }
     const full = !reportedFully;
     const changed = machine.takeChanges();
     // The first report a worker sends live carries every node (after a crash, replay rebuilt them silently).
-    if (!wf.workflowInfo().unsafe.isReplaying) reportedFully = true;
+    reportedFully = true;
     const { nodes, ...run } = machine.snapshot();
     progress.report({
       runId: input.run.id,
@@ -150,30 +155,36 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
   };
 
   // A node forced to fail and retried at once has a newer execution: results of older ones are ignored.
-  const settle = (id: string, execution: number, outcome: Promise<NodeOutcome>): Promise<void> =>
-    outcome.then(
-      ({ output, attempts }) => {
-        if (machine.nodes[id].executions === execution) machine.succeedNode(id, output, attempts, now());
-      },
-      (err: unknown) => {
-        if (machine.nodes[id].executions !== execution) return;
-        if (wf.isCancellation(err)) machine.cancelNode(id, now());
-        else if (err instanceof NodeFailure) machine.failNode(id, err.error, now(), err.attempts);
-        else machine.failNode(id, errorOf(err), now(), 1);
-      },
-    );
+  const settled = (id: string, execution: number, outcome: NodeOutcome): void => {
+    if (machine.nodes[id].executions === execution) machine.succeedNode(id, outcome.output, outcome.attempts, now());
+  };
+  const failed = (id: string, execution: number, err: unknown): void => {
+    if (machine.nodes[id].executions !== execution) return;
+    if (wf.isCancellation(err)) machine.cancelNode(id, now());
+    else if (err instanceof NodeFailure) machine.failNode(id, err.error, now(), err.attempts);
+    else machine.failNode(id, errorOf(err), now(), 1);
+  };
 
+  // One promise per node on top of its work: every promise in workflow code costs a captured stack trace.
   const launch = ({ node, input: resolved, execution, foreach, deferred }: NodeLaunch): void => {
     const scope = new wf.CancellationScope();
     scopes.set(node.id, scope);
-    const done: Promise<void> = settle(
-      node.id,
-      execution,
-      scope.run(() => executeNode({ input, machine, children }, node, resolved, execution, foreach, deferred)),
-    ).finally(() => {
+    const release = (): void => {
       if (scopes.get(node.id) === scope) scopes.delete(node.id);
       inflight.delete(done);
-    });
+    };
+    const done: Promise<void> = scope
+      .run(() => executeNode({ input, machine, children }, node, resolved, execution, foreach, deferred))
+      .then(
+        (outcome) => {
+          release();
+          settled(node.id, execution, outcome);
+        },
+        (err: unknown) => {
+          release();
+          failed(node.id, execution, err);
+        },
+      );
     inflight.add(done);
   };
 

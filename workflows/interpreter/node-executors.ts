@@ -126,7 +126,7 @@ export function describeActivityFailure(err: ActivityFailure, plan: ActivityPlan
   return new NodeFailure(error, attempts ?? 1);
 }
 
-async function runPluginNode(
+function runPluginNode(
   input: InterpreterInput,
   node: NodeDefinition,
   resolved: JsonValue,
@@ -137,7 +137,7 @@ async function runPluginNode(
   deferred?: DeferredInput,
 ): Promise<NodeOutcome> {
   const plan = activityPlanOf(input.plan, node.id);
-  if (!plan) throw ApplicationFailure.nonRetryable(`no activity plan for node ${node.id}`, 'InvalidPlan');
+  if (!plan) return Promise.reject(ApplicationFailure.nonRetryable(`no activity plan for node ${node.id}`, 'InvalidPlan'));
   const request: PluginActivityInput = {
     runId: input.run.id,
     nodeId: node.id,
@@ -157,15 +157,13 @@ async function runPluginNode(
   const activities = proxyActivities<Record<string, PluginActivity>>(
     activityOptions(node, plan, execution, instanceId),
   );
-  try {
-    const result = await activities[plan.type](request);
-    return { output: result.output, attempts: result.attempt };
-  } catch (err) {
-    if (err instanceof ActivityFailure && !isCancellation(err)) {
-      throw describeActivityFailure(err, plan);
-    }
-    throw err;
-  }
+  return activities[plan.type](request).then(
+    (result) => ({ output: result.output, attempts: result.attempt }),
+    (err: unknown) => {
+      if (err instanceof ActivityFailure && !isCancellation(err)) throw describeActivityFailure(err, plan);
+      throw err;
+    },
+  );
 }
 
 async function runTimer(node: NodeDefinition, resolved: JsonValue): Promise<NodeOutcome> {
@@ -313,7 +311,7 @@ async function runCallbackNode(
  * Executes one node and returns its output; throws NodeFailure or a cancellation. `deferred`: the
  * plugin node's `with` reads outputs stored by reference, and its activity resolves it.
  */
-export async function executeNode(
+export function executeNode(
   ctx: ExecutionContext,
   node: NodeDefinition,
   resolved: JsonValue,
@@ -321,7 +319,7 @@ export async function executeNode(
   foreach?: NodeLaunch['foreach'],
   deferred?: DeferredInput,
 ): Promise<NodeOutcome> {
-  if (isGatewayType(node.type)) return { output: null, attempts: 1 };
+  if (isGatewayType(node.type)) return Promise.resolve({ output: null, attempts: 1 });
   if (foreach) {
     return runForeach(ctx, node, resolved as JsonValue[], execution, foreach, (instance, input) =>
       executeInstance(ctx, node, input, instance, execution),
@@ -331,7 +329,7 @@ export async function executeNode(
     case 'timer.sleep':
       return runTimer(node, resolved);
     case 'vars.set':
-      return { output: resolved, attempts: 1 };
+      return Promise.resolve({ output: resolved, attempts: 1 });
     case 'approval':
       return runApproval(ctx, node, resolved);
     case 'subflow':
