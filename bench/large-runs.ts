@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, Worker } from '@temporalio/worker';
@@ -90,6 +90,8 @@ const SHAPE_BUILDERS: Record<string, (n: number) => Definition> = { chain, fanou
 
 interface Row {
   shape: string;
+  /** The machine's 1-minute load average when the run ended. */
+  load1m: number;
   nodes: number;
   edges: number;
   ms: number;
@@ -161,6 +163,7 @@ async function main(): Promise<void> {
         clearInterval(sampler);
         const row: Row = {
           shape,
+          load1m: Number(loadavg()[0].toFixed(2)),
           nodes: definition.nodes.length,
           edges: definition.edges?.length ?? 0,
           ms: Math.round(ms),
@@ -172,14 +175,17 @@ async function main(): Promise<void> {
         };
         console.log(
           `${shape.padEnd(8)} ${String(row.nodes).padStart(6)} nodes  ${String((row.ms / 1000).toFixed(1)).padStart(7)} s  ` +
-            `${row.status}  ${row.executions} executions  plan ${Math.round(row.planBytes / 1024)} KiB  peak RSS ${row.peakRssMiB} MiB`,
+            `${row.status}  ${row.executions} executions  plan ${Math.round(row.planBytes / 1024)} KiB  peak RSS ${row.peakRssMiB} MiB  load ${row.load1m}`,
         );
         return row;
       };
 
       await runOnce('warmup', chain(20));
-      for (const n of SIZES) {
-        for (const shape of SHAPES) {
+      // Per shape: small, large, small again. The machine's load drifts over a 10-minute run, so the
+      // ratio divides the large run by the mean of the small runs on either side of it.
+      const small = Math.min(...SIZES);
+      for (const shape of SHAPES) {
+        for (const n of SIZES.length > 1 ? [...SIZES, small] : SIZES) {
           rows.push(await runOnce(shape, SHAPE_BUILDERS[shape](n)));
           writeReport(rows);
         }
@@ -194,19 +200,22 @@ async function main(): Promise<void> {
 /** Writes the results so far (after every run: a 10,000-node chain takes many minutes). */
 function writeReport(rows: Row[]): void {
   const ratios = SHAPES.map((shape) => {
-    const small = rows.find((r) => r.shape === shape && r.nodes === Math.min(...SIZES));
+    const smalls = rows.filter((r) => r.shape === shape && r.nodes === Math.min(...SIZES));
     const large = rows.find((r) => r.shape === shape && r.nodes === Math.max(...SIZES));
+    const smallMs = smalls.reduce((sum, r) => sum + r.ms, 0) / (smalls.length || 1);
     return {
       shape,
-      ratio: small && large && small !== large ? Number((large.ms / small.ms).toFixed(2)) : null,
+      smallRunsMs: smalls.map((r) => r.ms),
+      ratio: smalls.length > 0 && large && SIZES.length > 1 ? Number((large.ms / smallMs).toFixed(2)) : null,
     };
   });
-  if (rows.length === SIZES.length * SHAPES.length) {
+  if (rows.length === (SIZES.length + 1) * SHAPES.length) {
     for (const { shape, ratio } of ratios) console.log(`ratio ${shape}: ${ratio}`);
   }
   const report = {
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
+    loadAverage: loadavg().map((load) => Number(load.toFixed(2))),
     note: 'One dev server (SQLite, one history shard) and one worker in the bench process; peak RSS is that process.',
     target: '10k/1k ratio <= 11 (linear growth)',
     bambooEngine: { nodes1000Seconds: 19.33, nodes10000Seconds: 347.5, ratio: 17.98, machine: '6-core laptop' },
