@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager, IsNull, QueryFailedError, Repository } from 'typeorm';
 import type { ExecutionPlan } from '../../workflows/contract';
 import { compilePlan } from '../../workflows/definition/compile';
+import { planTooLarge } from '../../workflows/plan';
 import { parseDefinitionText } from '../../workflows/definition/parse';
 import type { Problem } from '../../workflows/definition/problems';
 import {
@@ -119,6 +120,18 @@ export class TemplatesService {
    *   cycle (a template that would include itself), a tree too deep; each with its node's path.
    */
   async planWithSubflows(projectId: string, root: SubflowRoot): Promise<ExecutionPlan> {
+    const plan = await this.resolvePlan(projectId, root);
+    this.checkPlanSize(plan);
+    return plan;
+  }
+
+  /** @throws {BadUserInputError} a plan over {@link PLAN_BYTES_LIMIT}: refused with its size, never left to fail in Temporal. */
+  private checkPlanSize(plan: ExecutionPlan): void {
+    const tooLarge = planTooLarge(plan);
+    if (tooLarge) throw new BadUserInputError([{ path: '', message: tooLarge }], `Template too large to run: ${tooLarge}`);
+  }
+
+  private async resolvePlan(projectId: string, root: SubflowRoot): Promise<ExecutionPlan> {
     try {
       return await resolveSubflowPlans(
         root,
@@ -154,10 +167,22 @@ export class TemplatesService {
     };
   }
 
-  /** Refuses a definition whose subflows do not resolve (unknown template, cycle) before it is saved. */
-  private async checkSubflows(projectId: string, root: SubflowRoot): Promise<void> {
-    if (subflowReferences(root.definition).length === 0) return;
-    await this.planWithSubflows(projectId, root);
+  /**
+   * Refuses, before it is saved, a definition whose subflows do not resolve (unknown template, cycle)
+   * or whose plan would be too large to run.
+   */
+  private async checkPlan(projectId: string, root: SubflowRoot): Promise<void> {
+    if (subflowReferences(root.definition).length > 0) {
+      await this.planWithSubflows(projectId, root);
+      return;
+    }
+    let plan: ExecutionPlan;
+    try {
+      plan = compilePlan(root.definition, this.catalog);
+    } catch {
+      return; // validation, which already passed, is the judge of what compiles; a start reports it
+    }
+    this.checkPlanSize(plan);
   }
 
   // ---- reading ------------------------------------------------------------------------------
@@ -268,7 +293,7 @@ export class TemplatesService {
     if (name.length > MAX_NAME_LENGTH) {
       throw new BadUserInputError([{ path: 'name', message: `must be at most ${MAX_NAME_LENGTH} characters` }]);
     }
-    await this.checkSubflows(input.projectId, {
+    await this.checkPlan(input.projectId, {
       templateName: name,
       definition: definition as unknown as Definition,
     });
@@ -314,7 +339,7 @@ export class TemplatesService {
     const checked = publishes ? this.valid(input) : undefined;
     if (checked) {
       const current = await this.findById(input.id);
-      await this.checkSubflows(current.projectId, {
+      await this.checkPlan(current.projectId, {
         templateId: current.id,
         templateName: current.name,
         definition: checked.definition as unknown as Definition,

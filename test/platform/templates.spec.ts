@@ -224,6 +224,33 @@ describe('templates', () => {
       expect(ok(await list({ all: true })).templates).toHaveLength(before);
     });
 
+    it('refuses a definition whose plan (subflows included) is too large to run, with its size; stores nothing', async () => {
+      // Each part fits the API's 1 MB request body; together, as one run's plan, they do not fit 1.5 MB.
+      const note = 'x'.repeat(500);
+      const part = (name: string) => ({
+        name,
+        nodes: Array.from({ length: 1_000 }, (_, i) => ({ id: `n${i}`, type: 'builtin.noop', with: { note } })),
+      });
+      for (const name of ['big-part-a', 'big-part-b', 'big-part-c']) {
+        expect(ok(await create({ name, definition: part(name) })).createTemplate.name).toBe(name);
+      }
+      const before = ok(await list({ all: true })).templates.length;
+      const whole = (parts: string[]) => ({
+        name: 'whole',
+        nodes: parts.map((template, i) => ({ id: `part${i}`, type: 'subflow', with: { template } })),
+      });
+      const result = await create({ name: 'whole', definition: whole(['big-part-a', 'big-part-b', 'big-part-c']) });
+      expect(result.data).toBeNull();
+      expect(errorCode(result)).toBe('BAD_USER_INPUT');
+      const [, size] = /compiled plan is (\d\.\d\d) MB \(subflows included\), over the 1\.50 MB/.exec(result.errors![0].message)!;
+      expect(Number(size)).toBeGreaterThan(1.5);
+      expect(ok(await list({ all: true })).templates).toHaveLength(before);
+      // Two of the parts fit.
+      expect(ok(await create({ name: 'whole', definition: whole(['big-part-a', 'big-part-b']) })).createTemplate.name).toBe(
+        'whole',
+      );
+    });
+
     it('reports YAML syntax errors by line and column', async () => {
       const result = await create({ source: 'name: x\nnodes: [ { id: a, type: builtin.noop }\n' });
       expect(errorCode(result)).toBe('BAD_USER_INPUT');
