@@ -6,6 +6,7 @@
  * one of the global setup cannot be restarted), so it runs beside the other suites. The checks
  * themselves are specified in test/chaos-verify.spec.ts. `npm run chaos` runs the long form.
  */
+import { rmSync } from 'node:fs';
 import { runChaos, type ChaosResult } from '../bench/chaos/harness';
 import { chaosSettings } from '../bench/chaos/settings';
 import { testWorkflowBundle } from './support/temporal';
@@ -22,6 +23,14 @@ describe('chaos, short form', () => {
       log: (line) => lines.push(line),
     });
     if (!result.passed) console.log([...lines, JSON.stringify(result, null, 2)].join('\n'));
+    else rmSync(result.workDir, { recursive: true, force: true });
+    const { durationSeconds, runsByStatus, chaos, checks, machine } = result;
+    console.log(
+      `chaos short form: ${durationSeconds} s, ${JSON.stringify(runsByStatus)}, ` +
+        `${chaos.workerKills} kills, ${chaos.connectionsRefused} connections refused in the outage, ` +
+        `${result.startAttemptsFailed} start attempts retried, ${checks.ledgerExecutions} executions, ` +
+        `load ${machine.loadavgAtStart.join(' ')} -> ${machine.loadavg.join(' ')}`,
+    );
   }, 12 * 60_000);
 
   it('started every run and went through every chaos event', () => {

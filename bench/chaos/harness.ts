@@ -114,6 +114,18 @@ export async function runChaos(settings: ChaosSettings, options: ChaosOptions = 
         dbFile: temporalDb,
         readyTimeoutMs: settings.readyTimeoutMs,
       });
+    // The same port: should something else have taken it in the meantime, try again a few times.
+    const restartTemporal = async (): Promise<DevServer> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await startTemporal();
+        } catch (err) {
+          if (attempt >= 3) throw err;
+          say(`Temporal restart attempt ${attempt}: ${(err as Error).message.split('\n')[0]}`);
+          await sleep(2000);
+        }
+      }
+    };
     let temporal: DevServer = await startTemporal();
     cleanups.push(() => temporal.stop());
     say(`Temporal dev server at ${temporal.address} (db ${temporalDb})`);
@@ -241,7 +253,7 @@ export async function runChaos(settings: ChaosSettings, options: ChaosOptions = 
           say('restarting the Temporal dev server');
           await temporal.stop();
           await sleep(2000);
-          temporal = await startTemporal();
+          temporal = await restartTemporal();
           say('Temporal dev server back');
           chaosLog.push({ event: 'temporal-restart', at });
         } else if (event === 'api') {
