@@ -9,6 +9,7 @@
 import { rmSync } from 'node:fs';
 import { runChaos, type ChaosResult } from '../bench/chaos/harness';
 import { chaosSettings } from '../bench/chaos/settings';
+import { ADMIN_DATABASE_URL } from './platform/support/database';
 import { testWorkflowBundle } from './support/temporal';
 
 const settings = chaosSettings(['--short'], process.env);
@@ -20,6 +21,7 @@ describe('chaos, short form', () => {
   beforeAll(async () => {
     result = await runChaos(settings, {
       workflowBundlePath: testWorkflowBundle().codePath,
+      adminDatabaseUrl: ADMIN_DATABASE_URL,
       log: (line) => lines.push(line),
     });
     if (!result.passed) console.log([...lines, JSON.stringify(result, null, 2)].join('\n'));

@@ -37,6 +37,8 @@ export interface ChaosOptions {
   log?: (line: string) => void;
   /** A workflow bundle built like the worker's (the Jest global setup's); bundled here when absent. */
   workflowBundlePath?: string;
+  /** An admin URL of the PostgreSQL server to create the scratch database on (BENCH_PG_URL's by default). */
+  adminDatabaseUrl?: string;
   /** Keep the scratch database for a post-mortem. */
   keepDatabase?: boolean;
 }
@@ -130,7 +132,7 @@ export async function runChaos(settings: ChaosSettings, options: ChaosOptions = 
     cleanups.push(() => temporal.stop());
     say(`Temporal dev server at ${temporal.address} (db ${temporalDb})`);
 
-    const database = await createScratchDatabase();
+    const database = await createScratchDatabase(options.adminDatabaseUrl);
     if (!options.keepDatabase) cleanups.push(() => database.drop());
     const realUrl = new URL(database.url);
     const proxy: PgProxy = await startPgProxy({ host: realUrl.hostname, port: Number(realUrl.port || 5432) });
