@@ -51,6 +51,9 @@ export function managedChild(options: {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
+    // Never outlive the harness, even when it dies without stopping us.
+    const killOnExit = () => proc.kill('SIGKILL');
+    process.once('exit', killOnExit);
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${options.name} not ready within ${options.timeoutMs ?? 120_000} ms`)),
@@ -71,6 +74,7 @@ export function managedChild(options: {
       proc.stderr.on('data', onData);
       proc.once('exit', (code, signal) => {
         log.write(`=== exit code ${code} signal ${signal} at ${new Date().toISOString()}\n`);
+        process.removeListener('exit', killOnExit);
         if (child === proc) child = undefined;
         ready = false;
         clearTimeout(timer);
@@ -92,8 +96,9 @@ export function managedChild(options: {
     start,
     async stop(signal) {
       const proc = child;
-      if (!proc) return;
+      // Also when it is down: a pending automatic restart must not bring it back.
       stopping = true;
+      if (!proc) return;
       const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
       proc.kill(signal);
       await exited;

@@ -33,14 +33,16 @@ export interface BenchApi {
   close(): Promise<void>;
 }
 
-/** Creates a scratch database `sy_bench_<random>`, migrated; `drop()` removes it. */
-export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/** Creates a scratch database `sy_bench_<random>` on the server of `adminUrl`, migrated; `drop()` removes it. */
+export async function createScratchDatabase(
+  adminUrl: string = ADMIN_PG_URL,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `sy_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: ADMIN_PG_URL });
+  const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
-  const url = new URL(ADMIN_PG_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const dataSource = await createDataSource(url.toString()).initialize();
   await runMigrations(dataSource);
@@ -48,7 +50,7 @@ export async function createScratchDatabase(): Promise<{ url: string; drop(): Pr
   return {
     url: url.toString(),
     async drop() {
-      const client = new Client({ connectionString: ADMIN_PG_URL });
+      const client = new Client({ connectionString: adminUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await client.end();
