@@ -85,3 +85,56 @@ export function decodeNode(carried: CarriedNode, node: NodeDefinition, epochMs: 
   };
   return state;
 }
+
+/** In {@link packNodes}' text: added to the status code when the node's only other field is a null output. */
+const OUTPUT_IS_NULL = 16;
+
+const num = (value: number | null): string => (value === null ? '' : value.toString(36));
+const BASE36 = /^-?[0-9a-z]+$/;
+const unnum = (text: string): number | null =>
+  text === '' ? null : BASE36.test(text) ? parseInt(text, 36) : Number.NaN;
+
+/**
+ * Packs the carried nodes that are only numbers: `index,code,attempts,executions,startedAt,endedAt`
+ * in base 36 per node (index into the definition's nodes, empty for an unset time), `;` between
+ * nodes. Returns the packed text and the nodes it could not pack (they carry as {@link CarriedNode}).
+ */
+export function packNodes(entries: Array<[number, CarriedNode]>): { packed: string; rest: Array<[number, CarriedNode]> } {
+  const parts: string[] = [];
+  const rest: Array<[number, CarriedNode]> = [];
+  for (const [index, carried] of entries) {
+    const [code, attempts, executions, startedAt, endedAt, other] = carried;
+    const keys = other ? Object.keys(other) : [];
+    const nullOutput = keys.length === 1 && keys[0] === 'output' && other!.output === null;
+    if (keys.length > 0 && !nullOutput) {
+      rest.push([index, carried]);
+      continue;
+    }
+    const packedCode = code + (nullOutput ? OUTPUT_IS_NULL : 0);
+    parts.push([index, packedCode, attempts, executions].map(num).join(',') + `,${num(startedAt)},${num(endedAt)}`);
+  }
+  return { packed: parts.join(';'), rest };
+}
+
+/** Reverses {@link packNodes}: the nodes by index into the definition's nodes. */
+export function unpackNodes(packed: string): Array<[number, CarriedNode]> {
+  if (packed === '') return [];
+  return packed.split(';').map((part) => {
+    const fields = part.split(',');
+    const [index, packedCode, attempts, executions, startedAt, endedAt] = fields.map(unnum);
+    const malformed = fields.length !== 6 || [index, packedCode, attempts, executions].some((n) => n === null);
+    if (malformed || [index, packedCode, attempts, executions, startedAt, endedAt].some((n) => Number.isNaN(n))) {
+      throw new Error(`packed carried state has a malformed node: ${JSON.stringify(part)}`);
+    }
+    const nullOutput = packedCode! >= OUTPUT_IS_NULL;
+    const carried: CarriedNode = [
+      nullOutput ? packedCode! - OUTPUT_IS_NULL : packedCode!,
+      attempts!,
+      executions!,
+      startedAt ?? null,
+      endedAt ?? null,
+    ];
+    if (nullOutput) carried.push({ output: null });
+    return [index!, carried];
+  });
+}

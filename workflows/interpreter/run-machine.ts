@@ -24,6 +24,7 @@ import type { JsonObject, JsonValue, NodeDefinition, OnFailure } from '../defini
 import { DEFAULT_MAX_CONCURRENCY } from '../contract';
 import type {
   ApprovalSpec,
+  CarriedNode,
   ContinuedRun,
   BreakpointRequest,
   ForeachProgress,
@@ -44,7 +45,7 @@ import type {
   SkipReason,
   WaitingReason,
 } from '../contract';
-import { decodeNode, encodeNode, isPristine } from './carried-state';
+import { decodeNode, encodeNode, isPristine, packNodes, unpackNodes } from './carried-state';
 import { buildGraph, type Graph } from './graph';
 
 const EDGE_PENDING = 0;
@@ -210,15 +211,19 @@ export class RunMachine {
     const running = Object.values(this.nodes).filter((state) => state.status === 'RUNNING');
     if (running.length > 0) throw new Error(`nodes still run: ${running.map((state) => state.id).join(', ')}`);
     const epochMs = Date.parse(this.input.run.startedAt) || 0;
-    const nodes: ContinuedRun['nodes'] = {};
-    for (const node of this.graph.nodes) {
+    const encoded: Array<[number, CarriedNode]> = [];
+    this.graph.nodes.forEach((node, index) => {
       const state = this.nodes[node.id];
-      if (!isPristine(state)) nodes[node.id] = encodeNode(state, node, epochMs);
-    }
+      if (!isPristine(state)) encoded.push([index, encodeNode(state, node, epochMs)]);
+    });
+    const { packed, rest } = packNodes(encoded);
+    const nodes: ContinuedRun['nodes'] = {};
+    for (const [index, carried] of rest) nodes[this.graph.nodes[index].id] = carried;
     return {
       generation,
       epochMs,
       nodes,
+      ...(packed ? { packed } : {}),
       edges: Array.from(this.edgeState).join(''),
       ready: [...this.ready],
       vars: this.vars,
@@ -246,7 +251,12 @@ export class RunMachine {
       if (edgeState === EDGE_FIRED) this.firedIn.set(to, this.firedIn.get(to)! + 1);
     }
     const requeue: string[] = [];
-    for (const [id, encoded] of Object.entries(carried.nodes)) {
+    const unpacked = unpackNodes(carried.packed ?? '').map(([index, encoded]): [string, CarriedNode] => {
+      const node = this.graph.nodes[index];
+      if (!node) throw new Error(`carried state names node #${index}, which the definition lacks`);
+      return [node.id, encoded];
+    });
+    for (const [id, encoded] of [...Object.entries(carried.nodes), ...unpacked]) {
       const node = this.graph.byId.get(id);
       if (!node) throw new Error(`carried state names node ${id}, which the definition lacks`);
       const state = decodeNode(encoded, node, carried.epochMs);
