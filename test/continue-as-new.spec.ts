@@ -162,6 +162,42 @@ describe('continue-as-new', () => {
     expect(test.cancelled).toEqual(['block']);
   });
 
+  it('goes on in its execution when the state to carry would not fit a payload, and still completes', async () => {
+    // Each node's resolved input and output are 60 KB (inline, under the by-reference threshold):
+    // about 16 finished nodes make more state than one continue-as-new input may carry.
+    const nodes = Array.from({ length: 30 }, (_, i) => ({
+      id: `e${i}`,
+      type: 'test.trackEcho',
+      with: { blob: '${inputs.blob}', i },
+    }));
+    const definition: Definition = { name: 'can-too-large', nodes, edges: links(nodes) };
+    const taskQueue = uniqueTaskQueue('can');
+    const test = createTestActivities();
+    const blob = 'b'.repeat(60_000);
+    const budget = 40;
+    const { state, histories } = await withWorker({ taskQueue, activities: test.activities }, async () => {
+      const handle = await startInterpreter(client, taskQueue, definition, { blob }, { continueAsNewAfterEvents: budget });
+      const state = await finalState(handle);
+      const runIds = await executions(handle);
+      const histories = await Promise.all(
+        runIds.map((runId) => client.workflow.getHandle(handle.workflowId, runId).fetchHistory()),
+      );
+      return { state, histories };
+    });
+    expect({ status: state.status, error: state.error }).toEqual({ status: 'SUCCEEDED', error: undefined });
+    expect(nodes.every((node) => state.nodes[node.id].status === 'SUCCEEDED')).toBe(true);
+    // 30 inputs and outputs of 60 KB are too much for the workflow's result: it says what it left out.
+    expect(state.omitted).toMatch(/^node inputs and outputs left out: the state is 3\.\d\d MB/);
+    expect(state.nodes.e29.output).toBeUndefined();
+    // It continued as new while the state was small, then stopped doing so: the last execution
+    // ran far past the event budget instead of handing over a state too large to carry.
+    expect(histories.length).toBeGreaterThan(1);
+    const last = histories[histories.length - 1].events ?? [];
+    expect(last.length).toBeGreaterThan(budget * 2);
+    expect(last.some((event) => event.workflowExecutionContinuedAsNewEventAttributes)).toBe(false);
+    expect(new Set(test.executions.map((e) => e.nodeId)).size).toBe(30);
+  }, 300_000);
+
   it('runs a 2,500-node fan-out that continues as new when Temporal suggests it', async () => {
     // Generous timeouts and retries: on a loaded machine a no-op may wait long for a slot.
     const middle = Array.from({ length: 2_500 }, (_, i) => ({

@@ -170,8 +170,13 @@ export interface ContinuedRun {
   generation: number;
   /** Node times are relative to this (epoch milliseconds). */
   epochMs: number;
-  /** Every node that left its initial PENDING state (or has a breakpoint). */
+  /** Every node that left its initial PENDING state (or has a breakpoint), but those in `packed`. */
   nodes: Record<string, CarriedNode>;
+  /**
+   * The nodes whose carried state is only its five numbers (and perhaps a null output), packed as
+   * text (a third of the JSON; see carried-state.ts). Absent in runs carried before it existed.
+   */
+  packed?: string;
   /** One character per definition edge: `0` pending, `1` fired, `2` dead. */
   edges: string;
   /** Nodes ready to start, in order. */
@@ -362,6 +367,12 @@ export interface RunState {
   callback?: CallbackDelivery;
   startedAt: string;
   endedAt?: string;
+  /**
+   * Set when this state was too large for a Temporal payload (workflow result, failure details,
+   * `state` query): node inputs and outputs are left out, and this says so. The platform's
+   * database has them (the progress reports carry every node).
+   */
+  omitted?: string;
 }
 
 /** Who asked for an operation, for the run's own record (the audit log keeps the rest). */

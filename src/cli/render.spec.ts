@@ -74,6 +74,17 @@ describe(runResultDocument.name, () => {
 });
 
 describe(runSummary.name, () => {
+  it('says when node inputs and outputs were left out of a state too large', () => {
+    const lines = runSummary(
+      state([node('a', { status: 'SUCCEEDED', attempts: 1 })], {
+        status: 'SUCCEEDED',
+        omitted: 'node inputs and outputs left out: the state is 3.61 MB',
+      }),
+      'big-1',
+    );
+    expect(lines).toContain('  note: node inputs and outputs left out: the state is 3.61 MB');
+  });
+
   it('says how the run ended, counts node statuses, names failed nodes and lists outputs', () => {
     const lines = runSummary(
       state(

@@ -76,6 +76,7 @@ export function runSummary(state: RunState, workflowId: string, now = Date.now()
       ` (${nodes.length} node${nodes.length === 1 ? '' : 's'}: ${breakdown || 'none'})`,
   ];
   if (state.error) lines.push(`  error: ${state.error.type}: ${state.error.message}`);
+  if (state.omitted) lines.push(`  note: ${state.omitted}`);
   for (const node of nodes) {
     if (node.status === 'FAILED' || (node.error && node.status !== 'SUCCEEDED')) {
       const error = node.error ? `: ${node.error.type}: ${node.error.message}` : '';

@@ -31,8 +31,16 @@ import {
   type RunStatus,
 } from '../contract';
 import { SA_RUN_STATUS } from '../search-attributes';
-import { continueAsNewDue, continueRun, drainedForContinueAsNew } from './continue-as-new';
+import {
+  CONTINUE_AS_NEW_BYTES_LIMIT,
+  continueAsNewDue,
+  continuedInput,
+  continueRun,
+  drainedForContinueAsNew,
+  inputBytes,
+} from './continue-as-new';
 import { executeNode, NodeFailure, type NodeOutcome } from './node-executors';
+import { boundedState } from './bounded-state';
 import { deliverRunCallback } from './run-callback';
 import { errorOf, RunMachine, type NodeLaunch } from './run-machine';
 import { ParentReporter, SubflowChildren } from './subflow';
@@ -103,7 +111,7 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
   };
   machine.onChange();
 
-  wf.setHandler(stateQuery, () => machine.snapshot());
+  wf.setHandler(stateQuery, () => boundedState(machine.snapshot()));
   wf.setHandler(pauseSignal, (op) => {
     machine.pause(op?.by ?? 'unknown', now());
     children.forward('pause', op);
@@ -196,7 +204,10 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
   // Continue-as-new when the history grows large: stop launching, let running nodes finish, hand over.
   let launchedHere = false;
   let draining = false;
-  let continuing = false;
+  let continuing: InterpreterInput | undefined;
+  // Set when the carried state would not fit a payload: the run goes on in this execution.
+  let stateTooLarge = false;
+  const dueToContinue = (): boolean => !draining && !stateTooLarge && continueAsNewDue(input, launchedHere);
   const drained = (): boolean => drainedForContinueAsNew(machine, scopes.keys());
   let temporalCancellation: Error | undefined;
   try {
@@ -211,7 +222,7 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
           cancelRequest !== undefined ||
           (tracksStatus && machine.status !== reportedStatus) ||
           parentReporter.stale ||
-          (!draining && continueAsNewDue(input, launchedHere)) ||
+          dueToContinue() ||
           (draining && drained()),
       );
       if (cancelRequest && !machine.isEnded) machine.cancel(now(), cancelRequest.by, cancelRequest.reason);
@@ -220,13 +231,21 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
         machine.complete(now());
         break;
       }
-      if (!draining && continueAsNewDue(input, launchedHere)) draining = true;
+      if (dueToContinue()) draining = true;
       if (draining) {
-        if (drained()) {
-          continuing = true;
+        if (!drained()) continue;
+        const next = continuedInput(input, machine);
+        const bytes = inputBytes(next);
+        if (bytes <= CONTINUE_AS_NEW_BYTES_LIMIT) {
+          continuing = next;
           break;
         }
-        continue;
+        stateTooLarge = true;
+        draining = false;
+        wf.log.warn('run state too large to continue as new; the run goes on in this execution', {
+          bytes,
+          limit: CONTINUE_AS_NEW_BYTES_LIMIT,
+        });
       }
       for (let next = machine.launchNext(now()); next; next = machine.launchNext(now())) {
         launchedHere = true;
@@ -246,7 +265,7 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
 
   if (continuing) {
     if (reportQueued) flushProgress();
-    return continueRun(input, machine);
+    return continueRun(continuing);
   }
 
   // Wind down: whatever still runs is cancelled and awaited, so every node ends in a true state.
@@ -257,12 +276,12 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
     reportStatus();
     await wf.condition(wf.allHandlersFinished);
     if (input.callback) {
-      machine.callback = await deliverRunCallback(input.callback, machine.snapshot());
+      machine.callback = await deliverRunCallback(input.callback, boundedState(machine.snapshot()));
       machine.onChange();
     }
   });
 
-  const state = machine.snapshot();
+  const state = boundedState(machine.snapshot());
   if (temporalCancellation) throw temporalCancellation;
   if (state.status === 'FAILED') {
     throw wf.ApplicationFailure.create({
