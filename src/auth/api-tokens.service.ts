@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { AccessCache } from '../common/auth/access-cache';
 import type { ApiTokenPrincipal, Principal } from '../common/auth/principal';
 import { ProjectAccessService } from '../common/auth/project-access.service';
 import { isProjectRole, ProjectRole, roleAtLeast, weakerRole } from '../common/auth/roles';
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../common/errors/app-errors';
 import { displayPrefix, generateApiToken, hashApiToken } from './api-token-secret';
 import { ApiToken } from './api-token.entity';
+
+/** A credential found valid: whose it is, and until when it stays valid (epoch ms; `null`: no expiry). */
+export interface CheckedCredential<P extends Principal = Principal> {
+  principal: P;
+  expiresAt: number | null;
+}
 
 /**
  * API tokens: minted for one project with a role no higher than the creator's, stored as SHA-256,
@@ -18,6 +25,7 @@ export class ApiTokensService {
   constructor(
     @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
     private readonly access: ProjectAccessService,
+    private readonly cache: AccessCache,
   ) {}
 
   /**
@@ -71,6 +79,7 @@ export class ApiTokensService {
     if (!token.revokedAt) {
       token.revokedAt = new Date();
       await this.tokens.update({ id: token.id }, { revokedAt: token.revokedAt });
+      this.cache.invalidate();
     }
     return token;
   }
@@ -86,21 +95,23 @@ export class ApiTokensService {
   }
 
   /**
-   * The principal of a presented token.
+   * The principal of a presented token, and when the token expires.
    *
    * @throws {UnauthenticatedError} unknown, revoked or expired token, or its creator lost their role.
    */
-  async authenticate(token: string): Promise<ApiTokenPrincipal> {
+  async check(token: string): Promise<CheckedCredential<ApiTokenPrincipal>> {
     const rows: Array<{
       id: string;
       name: string;
       project_id: string;
       role: string;
       created_by_id: string;
+      expires_at: Date | null;
       creator_is_admin: boolean;
       creator_role: string | null;
     }> = await this.tokens.query(
-      `SELECT t.id, t.name, t.project_id, t.role, t.created_by_id, u.is_admin AS creator_is_admin, m.role AS creator_role
+      `SELECT t.id, t.name, t.project_id, t.role, t.created_by_id, t.expires_at,
+              u.is_admin AS creator_is_admin, m.role AS creator_role
          FROM api_tokens t
          JOIN users u ON u.id = t.created_by_id
          LEFT JOIN memberships m ON m.project_id = t.project_id AND m.user_id = t.created_by_id
@@ -121,13 +132,16 @@ export class ApiTokensService {
       [row.id],
     );
     return {
-      kind: 'apiToken',
-      tokenId: row.id,
-      tokenName: row.name,
-      projectId: row.project_id,
-      role,
-      createdByUserId: row.created_by_id,
-      createdByAdmin: row.creator_is_admin,
+      principal: {
+        kind: 'apiToken',
+        tokenId: row.id,
+        tokenName: row.name,
+        projectId: row.project_id,
+        role,
+        createdByUserId: row.created_by_id,
+        createdByAdmin: row.creator_is_admin,
+      },
+      expiresAt: row.expires_at ? row.expires_at.getTime() : null,
     };
   }
 }

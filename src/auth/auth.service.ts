@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { createHash } from 'node:crypto';
+import { AccessCache } from '../common/auth/access-cache';
 import { Authenticator } from '../common/auth/authenticator';
 import type { Principal, UserPrincipal } from '../common/auth/principal';
 import { UnauthenticatedError } from '../common/errors/app-errors';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { ApiTokensService } from './api-tokens.service';
+import { ApiTokensService, type CheckedCredential } from './api-tokens.service';
 import { looksLikeApiToken } from './api-token-secret';
 
 /** Claims of a login token. */
@@ -19,7 +21,8 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
  * Sign-in and authentication: `login` checks an argon2 password and issues a JWT (HS256);
- * `authenticate` turns `Authorization: Bearer <jwt | sy_token>` into a principal.
+ * `authenticate` turns `Authorization: Bearer <jwt | sy_token>` into a principal, reused for a few
+ * seconds per credential ({@link AccessCache}; never past the credential's expiry).
  */
 @Injectable()
 export class AuthService extends Authenticator {
@@ -27,6 +30,7 @@ export class AuthService extends Authenticator {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly apiTokens: ApiTokensService,
+    private readonly cache: AccessCache,
   ) {
     super();
   }
@@ -44,11 +48,15 @@ export class AuthService extends Authenticator {
     if (!authorization?.trim()) return null;
     const credential = BEARER.exec(authorization)?.[1];
     if (!credential) throw new UnauthenticatedError('Malformed Authorization header: expected "Bearer <token>"');
-    if (looksLikeApiToken(credential)) return this.apiTokens.authenticate(credential);
-    return this.authenticateJwt(credential);
+    const checked = await this.cache.get<CheckedCredential>(
+      `credential:${createHash('sha256').update(credential, 'utf8').digest('hex')}`,
+      () => (looksLikeApiToken(credential) ? this.apiTokens.check(credential) : this.checkJwt(credential)),
+      ({ expiresAt }) => expiresAt,
+    );
+    return checked.principal;
   }
 
-  private async authenticateJwt(token: string): Promise<UserPrincipal> {
+  private async checkJwt(token: string): Promise<CheckedCredential<UserPrincipal>> {
     let claims: LoginClaims;
     try {
       claims = await this.jwt.verifyAsync<LoginClaims>(token);
@@ -58,6 +66,9 @@ export class AuthService extends Authenticator {
     if (claims.typ !== 'login' || typeof claims.sub !== 'string') throw new UnauthenticatedError('Invalid token');
     const user = await this.users.findById(claims.sub);
     if (!user) throw new UnauthenticatedError('Invalid token: the user no longer exists');
-    return { kind: 'user', userId: user.id, username: user.username, isAdmin: user.isAdmin };
+    return {
+      principal: { kind: 'user', userId: user.id, username: user.username, isAdmin: user.isAdmin },
+      expiresAt: claims.exp === undefined ? null : claims.exp * 1000,
+    };
   }
 }

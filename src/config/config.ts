@@ -69,6 +69,11 @@ export interface SwitchyardConfig {
     jwtExpiresInSeconds: number;
     /** Password of the `admin` user created on first start (`SWITCHYARD_ADMIN_PASSWORD`); generated when unset. */
     adminPassword?: string;
+    /**
+     * How long, in milliseconds, a checked credential and a project role are reused (default 5000;
+     * 0 checks every request). Changes made through this API apply at once whatever it is.
+     */
+    accessCacheMs?: number;
   };
   /**
    * Keys that encrypt project secrets at rest (`SWITCHYARD_SECRETS_KEYS`: `k2:<base64 32 bytes>,k1:<...>`).

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { AccessCache } from '../common/auth/access-cache';
 import type { Principal } from '../common/auth/principal';
 import { ProjectRole } from '../common/auth/roles';
 import { ConflictError, NotFoundError } from '../common/errors/app-errors';
@@ -20,6 +21,7 @@ export class ProjectsService {
     @InjectRepository(Membership) private readonly memberships: Repository<Membership>,
     private readonly users: UsersService,
     private readonly dataSource: DataSource,
+    private readonly accessCache: AccessCache,
   ) {}
 
   /** @throws {ConflictError} when the name is taken. */
@@ -65,6 +67,7 @@ export class ProjectsService {
     if (!user) throw new NotFoundError('User', username);
     try {
       const saved = await this.memberships.save(this.memberships.create({ projectId, userId: user.id, role }));
+      this.accessCache.invalidate();
       return { ...saved, user };
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(`${user.username} is already a member; use changeMember`);
@@ -95,13 +98,18 @@ export class ProjectsService {
     });
   }
 
-  /** Serializes owner changes of one project: the "last owner" check cannot race. */
-  private withOwnersLocked<T>(projectId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
+  /**
+   * Serializes owner changes of one project: the "last owner" check cannot race. Once committed,
+   * the roles cached by access control are forgotten.
+   */
+  private async withOwnersLocked<T>(projectId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.dataSource.transaction(async (manager) => {
       const locked: unknown[] = await manager.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
       if (locked.length === 0) throw new NotFoundError('Project', projectId);
       return work(manager);
     });
+    this.accessCache.invalidate();
+    return result;
   }
 
   private async membershipOf(manager: EntityManager, projectId: string, username: string): Promise<Membership> {

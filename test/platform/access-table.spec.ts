@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ApiToken } from '../../src/auth/api-token.entity';
 import { type AccessResource, RESOURCE_ACCESS } from '../../src/common/auth/access';
+import { AccessCache } from '../../src/common/auth/access-cache';
 import { ProjectAccessService } from '../../src/common/auth/project-access.service';
 import { ProjectRole } from '../../src/common/auth/roles';
 import { createDataSource } from '../../src/database/data-source';
@@ -27,7 +28,7 @@ describe('the access table', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataSource = await createDataSource(db.url).initialize();
-    access = new ProjectAccessService(dataSource);
+    access = new ProjectAccessService(dataSource, new AccessCache(0));
     const save = <T extends object>(entity: new () => T, values: Partial<T>) =>
       dataSource.getRepository(entity).save(dataSource.getRepository(entity).create(values as T));
 

@@ -255,6 +255,12 @@ describe('the API surface', () => {
       expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });
   });
+
+  it('marks every GraphQL answer Cache-Control: no-store, data and errors alike', async () => {
+    expect((await api.gql('{ me { id } }', undefined, admin)).headers.get('cache-control')).toBe('no-store');
+    expect((await api.gql('{ crash }', undefined, admin)).headers.get('cache-control')).toBe('no-store');
+    expect((await api.gql('{ __typename }')).headers.get('cache-control')).toBe('no-store');
+  });
 });
 
 describe('introspection', () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type RequestState } from '../request/request-state';
 import { type AccessResource, isUuid, RESOURCE_ACCESS } from './access';
+import { AccessCache } from './access-cache';
 import type { Principal } from './principal';
 import { ProjectRole } from './roles';
 
@@ -11,7 +12,10 @@ import { ProjectRole } from './roles';
  */
 @Injectable()
 export class ProjectAccessService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cache: AccessCache,
+  ) {}
 
   /** The project of a resource, or `null` when no such resource exists (or the id is no UUID). */
   async projectOf(resource: AccessResource, id: unknown): Promise<string | null> {
@@ -23,13 +27,19 @@ export class ProjectAccessService {
   /**
    * The caller's effective role in a project: its membership role for users, `OWNER` for global
    * admins, the (creator-capped) token role for an API token of that project; `null` when the
-   * caller has no role there or the project does not exist. Memoized per request when `state` is given.
+   * caller has no role there or the project does not exist. Memoized per request when `state` is
+   * given, and for a few seconds in {@link AccessCache} (which membership changes invalidate).
    */
   async roleIn(principal: Principal, projectId: string, state?: RequestState): Promise<ProjectRole | null> {
     if (!isUuid(projectId)) return null;
     const cached = state?.roles.get(projectId);
     if (cached !== undefined) return cached;
-    const role = await this.lookupRole(principal, projectId);
+    const role =
+      principal.kind === 'user'
+        ? await this.cache.get(`role:${principal.userId}:${principal.isAdmin}:${projectId}`, () =>
+            this.lookupRole(principal, projectId),
+          )
+        : await this.lookupRole(principal, projectId);
     state?.roles.set(projectId, role);
     return role;
   }

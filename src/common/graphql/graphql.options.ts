@@ -1,3 +1,5 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { PinoLogger } from 'nestjs-pino';
@@ -22,9 +24,25 @@ export const GRAPHQL_LIMITS = {
 } as const;
 
 /**
+ * `Cache-Control: no-store` on every GraphQL answer (each is the caller's own, and current), as
+ * Apollo's cache-control plugin sends when no field has a cache hint, which is always here.
+ */
+export const noStorePlugin: ApolloServerPlugin<BaseContext> = {
+  requestDidStart() {
+    return Promise.resolve({
+      willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+        return Promise.resolve();
+      },
+    });
+  },
+};
+
+/**
  * The GraphQL server: code-first schema built in memory (sorted), Apollo Server on Express,
  * graphql-ws subscriptions on the same path, graphql-armor limits, no batching, no stack traces,
- * introspection from the configuration, guards/interceptors/filters on field resolvers too.
+ * no cache control, introspection from the configuration, guards/interceptors/filters on field
+ * resolvers too.
  */
 export function graphqlOptions(
   config: SwitchyardConfig,
@@ -54,7 +72,9 @@ export function graphqlOptions(
     autoTransformHttpErrors: false,
     parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
     validationRules: armor.validationRules,
-    plugins: [...armor.plugins, graphqlMetricsPlugin(metrics)],
+    // No field has a cache hint, so Apollo's cache-control plugin always answered no-store, after
+    // wrapping every field of every response to find out; noStorePlugin says it at once.
+    plugins: [...armor.plugins, graphqlMetricsPlugin(metrics), ApolloServerPluginCacheControlDisabled(), noStorePlugin],
     resolvers: { JSON: GraphQLJSON },
     fieldResolverEnhancers: ['guards', 'interceptors', 'filters'],
     context: buildGraphQLContext,
