@@ -49,6 +49,10 @@ function format(value: number, unit = ''): string {
   return unit ? `${text} ${unit}` : text;
 }
 
+/** A miss of 100 % or more reads better as a factor: "11.7× the limit". */
+const times = (figure: number, limit: number, below: boolean): string =>
+  `${(below ? figure / limit : limit / figure).toFixed(1)}× the limit`;
+
 /** Met or missed, and by how much relative to the limit. */
 export function judge(target: NumericTarget, bench: string): Finding {
   const { name, figure, limit, op, unit } = target;
@@ -65,7 +69,11 @@ export function judge(target: NumericTarget, bench: string): Finding {
     target: `${name} ${wanted}`,
     figure: format(figure, unit),
     met,
-    margin: met ? `met, ${percent(off)} to spare` : `missed by ${percent(off)}`,
+    margin: met
+      ? `met, ${percent(off)} to spare`
+      : off >= 1
+        ? `missed: ${times(figure, limit, below)}`
+        : `missed by ${percent(off)}`,
   };
 }
 

@@ -30,6 +30,7 @@ describe('bench summary: verdicts', () => {
       met: false,
       margin: 'missed by 5.6 %',
     });
+    expect(judge({ name: 'ratio', figure: 11.66, limit: 2, op: '<=' }, 'b').margin).toBe('missed: 5.8× the limit');
     expect(judge({ name: 'ms', figure: 100, limit: 100, op: '<', unit: 'ms' }, 'b')).toMatchObject({
       met: false,
       figure: '100 ms',
