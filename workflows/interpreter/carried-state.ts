@@ -86,55 +86,70 @@ export function decodeNode(carried: CarriedNode, node: NodeDefinition, epochMs: 
   return state;
 }
 
-/** In {@link packNodes}' text: added to the status code when the node's only other field is a null output. */
+/** In {@link packNodes}' text, added to the status code: the node's only other field is a null output. */
 const OUTPUT_IS_NULL = 16;
+/** Added to the status code: the node's only other field is an output equal to its input as written. */
+const OUTPUT_IS_INPUT = 32;
 
-const num = (value: number | null): string => (value === null ? '' : value.toString(36));
 const BASE36 = /^-?[0-9a-z]+$/;
+const num = (value: number | null): string => (value === null ? '' : value.toString(36));
 const unnum = (text: string): number | null =>
   text === '' ? null : BASE36.test(text) ? parseInt(text, 36) : Number.NaN;
 
+/** The flag that lets a node's extra fields be left out of the packed text, or undefined when they cannot be. */
+function outputFlag(carried: CarriedNode, node: NodeDefinition): number | undefined {
+  const [code, , , , , other] = carried;
+  const keys = other ? Object.keys(other) : [];
+  if (keys.length === 0) return 0;
+  if (keys.length !== 1 || keys[0] !== 'output') return undefined;
+  if (other!.output === null) return OUTPUT_IS_NULL;
+  return code >= INPUT_IS_WITH && sameJson(other!.output, writtenInput(node)) ? OUTPUT_IS_INPUT : undefined;
+}
+
 /**
- * Packs the carried nodes that are only numbers: `index,code,attempts,executions,startedAt,endedAt`
- * in base 36 per node (index into the definition's nodes, empty for an unset time), `;` between
- * nodes. Returns the packed text and the nodes it could not pack (they carry as {@link CarriedNode}).
+ * Packs the carried nodes that are only numbers (and an output that is null or equals the input as
+ * written): `index,code,attempts,executions,startedAt,endedAt` in base 36 per node (index into
+ * `nodes`, the definition's, empty for an unset time), `;` between nodes. Returns the packed text and
+ * the nodes it could not pack (they carry as {@link CarriedNode}).
  */
-export function packNodes(entries: Array<[number, CarriedNode]>): { packed: string; rest: Array<[number, CarriedNode]> } {
+export function packNodes(
+  entries: Array<[number, CarriedNode]>,
+  nodes: readonly NodeDefinition[],
+): { packed: string; rest: Array<[number, CarriedNode]> } {
   const parts: string[] = [];
   const rest: Array<[number, CarriedNode]> = [];
   for (const [index, carried] of entries) {
-    const [code, attempts, executions, startedAt, endedAt, other] = carried;
-    const keys = other ? Object.keys(other) : [];
-    const nullOutput = keys.length === 1 && keys[0] === 'output' && other!.output === null;
-    if (keys.length > 0 && !nullOutput) {
+    const flag = outputFlag(carried, nodes[index]);
+    if (flag === undefined) {
       rest.push([index, carried]);
       continue;
     }
-    const packedCode = code + (nullOutput ? OUTPUT_IS_NULL : 0);
-    parts.push([index, packedCode, attempts, executions].map(num).join(',') + `,${num(startedAt)},${num(endedAt)}`);
+    const [code, attempts, executions, startedAt, endedAt] = carried;
+    parts.push([index, code + flag, attempts, executions, startedAt, endedAt].map(num).join(','));
   }
   return { packed: parts.join(';'), rest };
 }
 
-/** Reverses {@link packNodes}: the nodes by index into the definition's nodes. */
-export function unpackNodes(packed: string): Array<[number, CarriedNode]> {
+/** Reverses {@link packNodes}: the nodes by index into the definition's `nodes`. */
+export function unpackNodes(packed: string, nodes: readonly NodeDefinition[]): Array<[number, CarriedNode]> {
   if (packed === '') return [];
   return packed.split(';').map((part) => {
     const fields = part.split(',');
-    const [index, packedCode, attempts, executions, startedAt, endedAt] = fields.map(unnum);
-    const malformed = fields.length !== 6 || [index, packedCode, attempts, executions].some((n) => n === null);
-    if (malformed || [index, packedCode, attempts, executions, startedAt, endedAt].some((n) => Number.isNaN(n))) {
-      throw new Error(`packed carried state has a malformed node: ${JSON.stringify(part)}`);
+    const values = fields.map(unnum);
+    const [index, packedCode, attempts, executions, startedAt, endedAt] = values;
+    const malformed =
+      fields.length !== 6 ||
+      values.some((n) => Number.isNaN(n)) ||
+      [index, packedCode, attempts, executions].some((n) => n === null) ||
+      !nodes[index!];
+    if (malformed) throw new Error(`packed carried state has a malformed node: ${JSON.stringify(part)}`);
+    const flag = packedCode! & (OUTPUT_IS_NULL | OUTPUT_IS_INPUT);
+    const carried: CarriedNode = [packedCode! - flag, attempts!, executions!, startedAt ?? null, endedAt ?? null];
+    if (flag === OUTPUT_IS_NULL) carried.push({ output: null });
+    // A copy: the input and the output of a node are separate values.
+    if (flag === OUTPUT_IS_INPUT) {
+      carried.push({ output: JSON.parse(JSON.stringify(writtenInput(nodes[index!]))) as JsonValue });
     }
-    const nullOutput = packedCode! >= OUTPUT_IS_NULL;
-    const carried: CarriedNode = [
-      nullOutput ? packedCode! - OUTPUT_IS_NULL : packedCode!,
-      attempts!,
-      executions!,
-      startedAt ?? null,
-      endedAt ?? null,
-    ];
-    if (nullOutput) carried.push({ output: null });
     return [index!, carried];
   });
 }

@@ -216,7 +216,7 @@ export class RunMachine {
       const state = this.nodes[node.id];
       if (!isPristine(state)) encoded.push([index, encodeNode(state, node, epochMs)]);
     });
-    const { packed, rest } = packNodes(encoded);
+    const { packed, rest } = packNodes(encoded, this.graph.nodes);
     const nodes: ContinuedRun['nodes'] = {};
     for (const [index, carried] of rest) nodes[this.graph.nodes[index].id] = carried;
     return {
@@ -251,11 +251,9 @@ export class RunMachine {
       if (edgeState === EDGE_FIRED) this.firedIn.set(to, this.firedIn.get(to)! + 1);
     }
     const requeue: string[] = [];
-    const unpacked = unpackNodes(carried.packed ?? '').map(([index, encoded]): [string, CarriedNode] => {
-      const node = this.graph.nodes[index];
-      if (!node) throw new Error(`carried state names node #${index}, which the definition lacks`);
-      return [node.id, encoded];
-    });
+    const unpacked = unpackNodes(carried.packed ?? '', this.graph.nodes).map(
+      ([index, encoded]): [string, CarriedNode] => [this.graph.nodes[index].id, encoded],
+    );
     for (const [id, encoded] of [...Object.entries(carried.nodes), ...unpacked]) {
       const node = this.graph.byId.get(id);
       if (!node) throw new Error(`carried state names node ${id}, which the definition lacks`);
