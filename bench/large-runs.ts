@@ -214,8 +214,12 @@ function writeReport(rows: Row[]): void {
   }
   const report = {
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
-    loadAverage: loadavg().map((load) => Number(load.toFixed(2))),
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      loadAverage1m: Number(loadavg()[0].toFixed(2)),
+    },
     note: 'One dev server (SQLite, one history shard) and one worker in the bench process; peak RSS is that process.',
     target: '10k/1k ratio <= 11 (linear growth)',
     bambooEngine: { nodes1000Seconds: 19.33, nodes10000Seconds: 347.5, ratio: 17.98, machine: '6-core laptop' },
