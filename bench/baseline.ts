@@ -35,6 +35,7 @@ import { activityOptions } from '../workflows/interpreter/node-executors';
 import { activityPlanOf } from '../workflows/plan';
 import { createBenchDatabase, type BenchDatabase } from './progress-db';
 import { historyStats, type HistoryStats } from './support/history-stats';
+import { chain, fanout } from './support/shapes';
 import { median, spreadOf } from './support/stats';
 import { startBenchTemporal } from './support/temporal';
 
@@ -46,21 +47,6 @@ const TASK_QUEUE = 'bench';
 const registry = createBuiltinRegistry();
 /** Eager activity dispatch (off by default in Server 1.29.1): both workflows benefit alike. */
 const EAGER_ARGS = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
-
-function chain(n: number): Definition {
-  const nodes = Array.from({ length: n }, (_, i) => ({ id: `n${i}`, type: 'builtin.noop' }));
-  const edges = nodes.slice(1).map((node, i) => ({ from: nodes[i].id, to: node.id }));
-  return { name: `chain-${n}`, nodes, edges };
-}
-
-function fanout(n: number): Definition {
-  const middle = Array.from({ length: n }, (_, i) => ({ id: `n${i}`, type: 'builtin.noop' }));
-  return {
-    name: `fanout-${n}`,
-    nodes: [{ id: 'start', type: 'builtin.noop' }, ...middle, { id: 'end', type: 'builtin.noop' }],
-    edges: [...middle.map((m) => ({ from: 'start', to: m.id })), ...middle.map((m) => ({ from: m.id, to: 'end' }))],
-  };
-}
 
 const load1m = (): number => Number(loadavg()[0].toFixed(2));
 const round = (value: number, digits = 3): number => Number(value.toFixed(digits));

@@ -22,8 +22,9 @@ import { createBuiltinRegistry } from '../plugins';
 import { ensureTemporalCli } from '../src/temporal/cli-binary';
 import { INTERPRETER_WORKFLOW_TYPE, type InterpreterInput, type RunState } from '../workflows/contract';
 import { compilePlan } from '../workflows/definition/compile';
-import type { Definition, EdgeDefinition } from '../workflows/definition/types';
+import type { Definition } from '../workflows/definition/types';
 import { validateDefinition } from '../workflows/definition/validate';
+import { chain, fanout, layeredRandom } from './support/shapes';
 
 const TASK_QUEUE = 'bench-large';
 const SIZES = (process.env.BENCH_LARGE_SIZES ?? '1000,10000').split(',').map(Number);
@@ -31,62 +32,12 @@ const SHAPES = (process.env.BENCH_LARGE_SHAPES ?? 'chain,fanout,layered').split(
 const registry = createBuiltinRegistry();
 const EAGER_ARGS = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
 
-const noop = (id: string) => ({ id, type: 'builtin.noop' });
-
-function chain(n: number): Definition {
-  const nodes = Array.from({ length: n }, (_, i) => noop(`n${i}`));
-  return { name: `chain-${n}`, nodes, edges: nodes.slice(1).map((node, i) => ({ from: nodes[i].id, to: node.id })) };
-}
-
-/** `start`, n - 2 parallel nodes, `end`: n nodes in all. */
-function fanout(n: number): Definition {
-  const middle = Array.from({ length: n - 2 }, (_, i) => noop(`n${i}`));
-  return {
-    name: `fanout-${n}`,
-    nodes: [noop('start'), ...middle, noop('end')],
-    edges: [...middle.map((m) => ({ from: 'start', to: m.id })), ...middle.map((m) => ({ from: m.id, to: 'end' }))],
-  };
-}
-
-/** A small deterministic PRNG (mulberry32), so the random DAG is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Layers of 20 to 80 nodes; each node has 1 to 3 parents drawn from the layer before. Seeded. */
-function layered(n: number, seed = 42): Definition {
-  const random = prng(seed);
-  const nodes = Array.from({ length: n }, (_, i) => noop(`n${i}`));
-  const edges: EdgeDefinition[] = [];
-  let previous: string[] = [];
-  let i = 0;
-  while (i < n) {
-    const width = Math.min(n - i, 20 + Math.floor(random() * 61));
-    const layer = nodes.slice(i, i + width).map((node) => node.id);
-    if (previous.length > 0) {
-      for (const id of layer) {
-        const parents = new Set<string>();
-        const count = 1 + Math.floor(random() * 3);
-        while (parents.size < Math.min(count, previous.length)) {
-          parents.add(previous[Math.floor(random() * previous.length)]);
-        }
-        for (const from of parents) edges.push({ from, to: id });
-      }
-    }
-    previous = layer;
-    i += width;
-  }
-  return { name: `layered-${n}`, nodes, edges };
-}
-
-const SHAPE_BUILDERS: Record<string, (n: number) => Definition> = { chain, fanout, layered };
+/** Each shape with `n` nodes in all. */
+const SHAPE_BUILDERS: Record<string, (n: number) => Definition> = {
+  chain,
+  fanout: (n) => fanout(n - 2),
+  layered: (n) => layeredRandom(n),
+};
 
 interface Row {
   shape: string;

@@ -10,25 +10,16 @@ import { createPluginActivities } from '../../activities/plugin-activities';
 import { createBuiltinRegistry } from '../../plugins';
 import { INTERPRETER_WORKFLOW_TYPE, type InterpreterInput } from '../../workflows/contract';
 import { compilePlan } from '../../workflows/definition/compile';
-import type { Definition } from '../../workflows/definition/types';
 import { validateDefinition } from '../../workflows/definition/validate';
 import { activityOptions } from '../../workflows/interpreter/node-executors';
 import { activityPlanOf } from '../../workflows/plan';
+import { fanout } from '../support/shapes';
 import { startBenchTemporal } from '../support/temporal';
 
 const RUNS = Number(process.env.PROFILE_RUNS ?? 10);
 const NODES = Number(process.env.PROFILE_NODES ?? 200);
 const variant = process.argv[2] === 'baseline' ? 'baseline' : 'interpreter';
 const registry = createBuiltinRegistry();
-
-function fanout(n: number): Definition {
-  const middle = Array.from({ length: n }, (_, i) => ({ id: `n${i}`, type: 'builtin.noop' }));
-  return {
-    name: `fanout-${n}`,
-    nodes: [{ id: 'start', type: 'builtin.noop' }, ...middle, { id: 'end', type: 'builtin.noop' }],
-    edges: [...middle.map((m) => ({ from: 'start', to: m.id })), ...middle.map((m) => ({ from: m.id, to: 'end' }))],
-  };
-}
 
 async function main(): Promise<void> {
   const temporal = await startBenchTemporal(['--dynamic-config-value', 'system.enableActivityEagerExecution=true']);
