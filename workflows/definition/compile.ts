@@ -6,7 +6,7 @@
 import type { PluginCatalog, PluginDescriptor } from '../../plugins/sdk/plugin';
 import type { PollSpec } from '../../plugins/sdk/types';
 import type { ActivityPlan, ExecutionPlan, PollPlan } from '../contract';
-import { compactPlan } from '../plan';
+import { activityPlanKey } from '../plan';
 import { parseDuration } from './duration';
 import type { Definition, NodeDefinition, RetrySpec, TimeoutSpec } from './types';
 import { isBuiltinNodeType, isGatewayType } from './types';
@@ -99,18 +99,45 @@ export function compilePoll(type: string, poll: PollSpec): PollPlan {
  * @example activityPlanOf(compilePlan(definition, catalog), 'build')?.startToCloseTimeoutMs === 30_000
  */
 export function compilePlan(definition: Definition, catalog: PluginCatalog): ExecutionPlan {
-  const activities: Record<string, ActivityPlan> = {};
+  const activityPlans: ActivityPlan[] = [];
+  const activityOf: Record<string, number> = {};
   // A definition names a few plugins many times: one catalog lookup each (a lookup copies the descriptor).
   const plugins = new Map<string, PluginDescriptor | undefined>();
+  // Nodes repeat a few option sets: a plan is built once per plugin, retry and timeout as written...
+  const byOptions = new Map<string, number>();
+  // ...and shared by every node whose options come out the same (`30s` and `30000ms`), as compactPlan does.
+  const byPlan = new Map<string, number>();
   for (const node of definition.nodes) {
     if (isGatewayType(node.type) || isBuiltinNodeType(node.type)) continue;
-    const key = node.version === undefined ? node.type : `${node.type}@${node.version}`;
-    let plugin = plugins.get(key);
-    if (plugin === undefined && !plugins.has(key)) {
+    const pluginKey = node.version === undefined ? node.type : `${node.type}@${node.version}`;
+    let plugin = plugins.get(pluginKey);
+    if (plugin === undefined && !plugins.has(pluginKey)) {
       plugin = catalog.find(node.type, node.version);
-      plugins.set(key, plugin);
+      plugins.set(pluginKey, plugin);
     }
-    activities[node.id] = activityPlan(node, plugin);
+    const optionsKey = optionsKeyOf(pluginKey, node);
+    let index = byOptions.get(optionsKey);
+    if (index === undefined) {
+      const plan = activityPlan(node, plugin);
+      const planKey = activityPlanKey(plan);
+      index = byPlan.get(planKey);
+      if (index === undefined) {
+        index = activityPlans.push(plan) - 1;
+        byPlan.set(planKey, index);
+      }
+      byOptions.set(optionsKey, index);
+    }
+    activityOf[node.id] = index;
   }
-  return compactPlan({ definition, activities });
+  return { definition, activityPlans, activityOf };
+}
+
+/**
+ * Everything {@link activityPlan} reads of a node: its plugin, and its retry and timeout as JSON
+ * (a validated definition is plain JSON, so equal keys give equal plans).
+ */
+function optionsKeyOf(pluginKey: string, node: NodeDefinition): string {
+  const retry = node.retry === undefined ? '' : JSON.stringify(node.retry);
+  const timeout = node.timeout === undefined ? '' : JSON.stringify(node.timeout);
+  return `${pluginKey}\u0000${retry}\u0000${timeout}`;
 }
