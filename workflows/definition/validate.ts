@@ -12,9 +12,11 @@ import type { PluginCatalog, PluginDescriptor } from '../../plugins/sdk/plugin';
 import type { JsonSchema } from '../../plugins/sdk/types';
 import { BUILTIN_INPUT_SCHEMAS, DURATION_PATTERN, NODE_ID_PATTERN } from './builtin-schemas';
 import { parseDuration } from './duration';
-import { analyzeExpression, checkExpression, SCOPE_ROOTS, splitTemplate } from './expressions';
+import { analyze } from './expression-analysis';
+import type { ExpressionAnalysis } from './expression-analysis';
+import { SCOPE_ROOTS, splitTemplate } from './expressions';
 import { checkInputValue, INPUT_KEYWORDS, INPUT_NAME_PATTERN, INPUT_TYPES, inputPattern, isInputType } from './inputs';
-import { childPath, copyJsonValue } from './problems';
+import { childPath, copyJsonValue, errorMessage } from './problems';
 import { SECRET_NAME_PATTERN, secretReferenceName } from './secret-references';
 import type { Problem } from './problems';
 import {
@@ -134,15 +136,6 @@ function isObject(value: unknown): value is JsonObject {
 
 function has(object: object, key: string): boolean {
   return hasOwn(object, key);
-}
-
-function errorMessage(err: unknown): string {
-  try {
-    const message = err instanceof Error ? err.message : String(err);
-    return message.split('\n')[0] || 'unknown error';
-  } catch {
-    return 'unknown error';
-  }
 }
 
 const distanceRows = [new Int32Array(42), new Int32Array(42), new Int32Array(42)];
@@ -326,44 +319,6 @@ function schemaProblems(errors: ErrorObject[], data: JsonValue, base: string): P
     problems.push({ path, message });
   }
   return problems;
-}
-
-/** What the validator needs to know of one expression; cached, as definitions repeat expressions. */
-interface ExpressionAnalysis {
-  /** Why it does not parse or type-check. */
-  error?: string;
-  /** Its static type, when it has one. */
-  type?: string;
-  roots: readonly string[];
-  nodes: readonly string[];
-  inputs: readonly string[];
-  dynamicNodes: boolean;
-}
-
-const analysisCache = new Map<string, ExpressionAnalysis>();
-const ANALYSIS_CACHE_LIMIT = 10_000;
-
-function analyze(expression: string): ExpressionAnalysis {
-  const cached = analysisCache.get(expression);
-  if (cached) return cached;
-  let analysis: ExpressionAnalysis;
-  try {
-    const reference = analyzeExpression(expression);
-    const checked = checkExpression(expression);
-    analysis = {
-      error: checked.error === undefined ? undefined : `${checked.error} in \`${expression}\``,
-      type: checked.type,
-      roots: [...reference.roots],
-      nodes: [...reference.nodes],
-      inputs: [...reference.inputs],
-      dynamicNodes: reference.dynamic.has('nodes'),
-    };
-  } catch (err) {
-    analysis = { error: errorMessage(err), roots: [], nodes: [], inputs: [], dynamicNodes: false };
-  }
-  if (analysisCache.size >= ANALYSIS_CACHE_LIMIT) analysisCache.clear();
-  analysisCache.set(expression, analysis);
-  return analysis;
 }
 
 /**
@@ -1111,8 +1066,14 @@ class DefinitionValidation {
     }
     for (const part of parts) {
       if (!('expr' in part)) continue;
-      if (this.checkSecretReference(part.expr, path, site)) continue;
-      const reference = this.parseExpression(part.expr, path);
+      const name = secretReferenceName(part.expr);
+      if (name !== undefined) {
+        this.checkSecretPlaceholder(name, path, site);
+        continue;
+      }
+      const analysis = analyze(part.expr);
+      if (this.readsSecrets(analysis, part.expr, path)) continue;
+      const reference = this.parseExpression(analysis, part.expr, path);
       if (reference) this.checkReferences(reference, part.expr, path, site);
     }
   }
@@ -1121,25 +1082,9 @@ class DefinitionValidation {
    * `${secrets.NAME}` is a placeholder the plugin activity fills in, never a value expressions
    * compute with: it must be the whole `${...}`, name a secret by its syntax, and sit in a plugin
    * node's `with` (built-in nodes and outputs run in the workflow, whose history must not hold
-   * secrets). True when the expression reads `secrets` (checked here, problems reported).
+   * secrets).
    */
-  private checkSecretReference(expression: string, path: string, site: ExpressionSite): boolean {
-    const name = secretReferenceName(expression);
-    if (name === undefined) {
-      let readsSecrets = false;
-      try {
-        readsSecrets = analyzeExpression(expression).roots.has('secrets');
-      } catch {
-        return false; // parseExpression reports it
-      }
-      if (readsSecrets) {
-        this.problem(
-          path,
-          `\`${expression}\` reads secrets: a secret can only be a whole placeholder like \${secrets.NAME}, never part of an expression`,
-        );
-      }
-      return readsSecrets;
-    }
+  private checkSecretPlaceholder(name: string, path: string, site: ExpressionSite): void {
     if (!SECRET_NAME_PATTERN.test(name)) {
       this.problem(path, `secrets.${name}: a secret name is upper case letters, digits and _, starting with a letter`);
     }
@@ -1149,6 +1094,16 @@ class DefinitionValidation {
         `secrets.${name}: secrets can only be used in the with of a plugin node (their values never enter the workflow)`,
       );
     }
+  }
+
+  /** True (and reported) when an expression other than a whole placeholder reads `secrets`. */
+  private readsSecrets(analysis: ExpressionAnalysis, expression: string, path: string): boolean {
+    // An expression that does not parse reads nothing (parseExpression reports it).
+    if (!analysis.roots.includes('secrets')) return false;
+    this.problem(
+      path,
+      `\`${expression}\` reads secrets: a secret can only be a whole placeholder like \${secrets.NAME}, never part of an expression`,
+    );
     return true;
   }
 
@@ -1159,7 +1114,7 @@ class DefinitionValidation {
       this.problem(path, 'when is a bare CEL expression: write it without ${...}');
       return;
     }
-    const reference = this.parseExpression(expression, path, true);
+    const reference = this.parseExpression(analyze(expression), expression, path, true);
     if (reference?.roots.includes('secrets')) {
       this.problem(path, `\`${expression}\` reads secrets: conditions cannot (their values never enter the workflow)`);
       return;
@@ -1167,9 +1122,13 @@ class DefinitionValidation {
     if (reference) this.checkReferences(reference, expression, path, { kind: 'edge', source: edge.from });
   }
 
-  /** Parses and type-checks one expression; reports and returns undefined when it is broken. */
-  private parseExpression(expression: string, path: string, condition = false): ExpressionAnalysis | undefined {
-    const analysis = analyze(expression);
+  /** Reports an expression that does not parse or type-check (returns undefined then). */
+  private parseExpression(
+    analysis: ExpressionAnalysis,
+    expression: string,
+    path: string,
+    condition = false,
+  ): ExpressionAnalysis | undefined {
     if (analysis.error !== undefined) {
       this.problem(path, analysis.error);
       return undefined;
