@@ -359,6 +359,7 @@ class DefinitionValidation {
   private readonly queries: UpstreamQuery[] = [];
   /** Catalog lookups by `type@version`: a definition names a few plugins many times. */
   private readonly plugins = new Map<string, PluginDescriptor | undefined>();
+  private readonly durations = new Map<string, number | undefined>();
 
   constructor(private readonly catalog: PluginCatalog) {}
 
@@ -575,20 +576,19 @@ class DefinitionValidation {
   }
 
   private checkNodeId(node: JsonObject, info: NodeInfo): void {
-    const path = `${info.path}.id`;
     if (!has(node, 'id')) {
-      this.problem(path, 'is required');
+      this.problem(`${info.path}.id`, 'is required');
       return;
     }
     const id = node.id;
     if (typeof id !== 'string' || id === '') {
-      this.problem(path, 'must be a non-empty string');
+      this.problem(`${info.path}.id`, 'must be a non-empty string');
       return;
     }
-    if (!NODE_ID.test(id)) this.problem(path, `${quoteList([id])} must match ${NODE_ID_PATTERN}`);
+    if (!NODE_ID.test(id)) this.problem(`${info.path}.id`, `${quoteList([id])} must match ${NODE_ID_PATTERN}`);
     const first = this.ids.get(id);
     if (first !== undefined) {
-      this.problem(path, `duplicate id ${id} (also nodes[${first}])`);
+      this.problem(`${info.path}.id`, `duplicate id ${id} (also nodes[${first}])`);
       return;
     }
     this.ids.set(id, info.index);
@@ -664,16 +664,26 @@ class DefinitionValidation {
     return plugin;
   }
 
-  private checkDuration(value: JsonValue | undefined, path: string): number | undefined {
-    const ms = parseDuration(value);
+  /** `object[key]` as a duration in ms (reported and undefined when it is not one, or not positive). */
+  private checkDuration(object: JsonObject, key: string, path: string): number | undefined {
+    const ms = this.durationOf(object[key]);
     if (ms === undefined) {
-      this.problem(path, DURATION_HINT);
+      this.problem(childPath(path, key), DURATION_HINT);
       return undefined;
     }
     if (ms <= 0) {
-      this.problem(path, 'must be longer than 0');
+      this.problem(childPath(path, key), 'must be longer than 0');
       return undefined;
     }
+    return ms;
+  }
+
+  /** parseDuration, once per distinct text: every node of a large definition repeats `30s`. */
+  private durationOf(value: JsonValue | undefined): number | undefined {
+    if (typeof value !== 'string') return parseDuration(value);
+    if (this.durations.has(value)) return this.durations.get(value);
+    const ms = parseDuration(value);
+    this.durations.set(value, ms);
     return ms;
   }
 
@@ -689,12 +699,8 @@ class DefinitionValidation {
         this.problem(childPath(path, 'maximumAttempts'), 'must be an integer >= 0 (0 means unlimited)');
       }
     }
-    const initial = has(retry, 'initialInterval')
-      ? this.checkDuration(retry.initialInterval, childPath(path, 'initialInterval'))
-      : undefined;
-    const maximum = has(retry, 'maximumInterval')
-      ? this.checkDuration(retry.maximumInterval, childPath(path, 'maximumInterval'))
-      : undefined;
+    const initial = has(retry, 'initialInterval') ? this.checkDuration(retry, 'initialInterval', path) : undefined;
+    const maximum = has(retry, 'maximumInterval') ? this.checkDuration(retry, 'maximumInterval', path) : undefined;
     if (initial !== undefined && maximum !== undefined && maximum < initial) {
       this.problem(childPath(path, 'maximumInterval'), 'must not be shorter than initialInterval');
     }
@@ -724,7 +730,7 @@ class DefinitionValidation {
     }
     this.unknownKeys(timeout, TIMEOUT_KEYS, path);
     for (const key of TIMEOUT_KEYS) {
-      if (has(timeout, key)) this.checkDuration(timeout[key], childPath(path, key));
+      if (has(timeout, key)) this.checkDuration(timeout, key, path);
     }
   }
 
@@ -747,9 +753,8 @@ class DefinitionValidation {
       this.edges.push(info);
       const { from, to } = info;
       if (from === undefined || to === undefined) return;
-      const names = (): string => `${this.nodes[from].id} -> ${this.nodes[to].id}`;
       if (from === to) {
-        this.problem(info.path, `self-loop: ${names()}`);
+        this.problem(info.path, `self-loop: ${this.edgeNames(from, to)}`);
         return;
       }
       if (info.isDefault) {
@@ -764,7 +769,7 @@ class DefinitionValidation {
       const pair = from * count + to;
       const other = pairs.get(pair);
       if (other !== undefined) {
-        this.problem(info.path, `duplicate edge ${names()} (also edges[${other}])`);
+        this.problem(info.path, `duplicate edge ${this.edgeNames(from, to)} (also edges[${other}])`);
         return;
       }
       pairs.set(pair, index);
@@ -772,6 +777,10 @@ class DefinitionValidation {
       this.successorEdges[from].push(index);
       this.indegree[to]++;
     });
+  }
+
+  private edgeNames(from: number, to: number): string {
+    return `${this.nodes[from].id} -> ${this.nodes[to].id}`;
   }
 
   private checkEdge(edge: JsonValue, index: number): EdgeInfo {
@@ -801,19 +810,18 @@ class DefinitionValidation {
   }
 
   private edgeEnd(edge: JsonObject, key: 'from' | 'to', path: string): number | undefined {
-    const endPath = `${path}.${key}`;
     if (!has(edge, key)) {
-      this.problem(endPath, 'is required');
+      this.problem(`${path}.${key}`, 'is required');
       return undefined;
     }
     const id = edge[key];
     if (typeof id !== 'string' || id === '') {
-      this.problem(endPath, 'must be a node id');
+      this.problem(`${path}.${key}`, 'must be a node id');
       return undefined;
     }
     const index = this.ids.get(id);
     if (index === undefined && this.nodesKnown)
-      this.problem(endPath, `unknown node ${id}${suggestion(id, this.ids.keys())}`);
+      this.problem(`${path}.${key}`, `unknown node ${id}${suggestion(id, this.ids.keys())}`);
     return index;
   }
 
