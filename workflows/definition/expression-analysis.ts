@@ -10,6 +10,7 @@
  * Pure; the validator only: evaluation at run time (expressions.ts) is untouched.
  */
 import { analyzeExpression, checkExpression, SCOPE_ROOTS } from './expressions';
+import type { ScopeRoot } from './expressions';
 import { errorMessage } from './problems';
 
 export interface ExpressionAnalysis {
@@ -24,14 +25,14 @@ export interface ExpressionAnalysis {
 }
 
 const NONE: readonly string[] = [];
-const PATH_ROOTS = new Set<string>(SCOPE_ROOTS);
-/** Words CEL does not read as a field name (literals, `in`) or refuses (cel-js's reserved words). */
-const NOT_FIELDS = new Set(
-  'true false null in as break const continue else for function if import let loop package namespace return var void while __proto__ prototype'.split(
-    ' ',
-  ),
-);
-const LONGEST_NOT_FIELD = 9;
+/** Words CEL does not read as a field name (literals, `in`) or refuses (cel-js's reserved words), by length. */
+const NOT_FIELDS_BY_LENGTH: ReadonlyArray<readonly string[]> = (() => {
+  const words =
+    'true false null in as break const continue else for function if import let loop package namespace return var void while __proto__ prototype';
+  const byLength: string[][] = [];
+  for (const word of words.split(' ')) (byLength[word.length] ??= []).push(word);
+  return byLength;
+})();
 /** Far below cel-js's depth limit (64), above any path people write. */
 const MAX_PATH_SEGMENTS = 32;
 const DOT = 0x2e;
@@ -42,20 +43,36 @@ function isIdentifierCode(code: number, first: boolean): boolean {
   return (lower >= 0x61 && lower <= 0x7a) || code === UNDERSCORE || (!first && code >= 0x30 && code <= 0x39);
 }
 
+/** Whether `text[start, end)` is a word CEL will not take as a field name; compares in place. */
+function isNotField(text: string, start: number, end: number): boolean {
+  const words = NOT_FIELDS_BY_LENGTH[end - start];
+  if (words === undefined) return false;
+  for (const word of words) if (text.startsWith(word, start)) return true;
+  return false;
+}
+
+/** The scope root `expression` starts with, whatever follows it. */
+function rootOf(expression: string): ScopeRoot | undefined {
+  for (const root of SCOPE_ROOTS) if (expression.startsWith(root)) return root;
+  return undefined;
+}
+
 /**
  * The analysis of `root.field.field...` (a scope root, then identifiers, no spaces), built from
  * the text alone: the same as {@link analyzeWithParser} gives (a spec checks it), at a fraction of
- * the cost. Undefined for anything else. One pass over the characters; substrings only for the
- * root, the first field and words short enough to be reserved.
+ * the cost. Undefined for anything else. One pass over the characters, comparing in place; the
+ * only substring taken is the first field of `nodes` and `inputs`.
  *
  * @example plainPathAnalysis('nodes.build.output.url') // { type: 'dyn', roots: ['nodes'], nodes: ['build'], ... }
  */
 export function plainPathAnalysis(expression: string): ExpressionAnalysis | undefined {
+  const root = rootOf(expression);
+  if (root === undefined) return undefined;
   const length = expression.length;
   let start = 0;
   let segments = 0;
-  let root = '';
-  let field: string | undefined;
+  let fieldStart = -1;
+  let fieldEnd = -1;
   for (let i = 0; i <= length; i++) {
     const code = i < length ? expression.charCodeAt(i) : DOT;
     if (code !== DOT) {
@@ -63,23 +80,22 @@ export function plainPathAnalysis(expression: string): ExpressionAnalysis | unde
       continue;
     }
     if (i === start || ++segments > MAX_PATH_SEGMENTS) return undefined;
-    const short = i - start <= LONGEST_NOT_FIELD;
     if (segments === 1) {
-      root = expression.slice(start, i);
-      if (!PATH_ROOTS.has(root)) return undefined;
-    } else if (segments === 2 || short) {
-      const word = expression.slice(start, i);
-      if (NOT_FIELDS.has(word)) return undefined;
-      if (segments === 2) field = word;
+      if (i !== root.length) return undefined; // `nodesX...` is another name
+    } else if (isNotField(expression, start, i)) return undefined;
+    if (segments === 2) {
+      fieldStart = start;
+      fieldEnd = i;
     }
     start = i + 1;
   }
+  const field = fieldStart < 0 ? NONE : [expression.slice(fieldStart, fieldEnd)];
   return {
     type: 'dyn',
     roots: [root],
-    nodes: root === 'nodes' && field !== undefined ? [field] : NONE,
-    inputs: root === 'inputs' && field !== undefined ? [field] : NONE,
-    dynamicNodes: root === 'nodes' && field === undefined,
+    nodes: root === 'nodes' ? field : NONE,
+    inputs: root === 'inputs' ? field : NONE,
+    dynamicNodes: root === 'nodes' && fieldStart < 0,
   };
 }
 

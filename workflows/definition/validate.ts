@@ -74,6 +74,7 @@ const CEL_IDENTIFIERS = new Set([
   'null_type',
   'type',
 ]);
+const SCOPE_ROOT_SET = new Set<string>(SCOPE_ROOTS);
 /** Schema keywords whose failure at an object may come from an expression somewhere inside it. */
 const ENCLOSING_KEYWORDS = new Set([
   'anyOf',
@@ -1149,7 +1150,7 @@ class DefinitionValidation {
 
   private checkReferences(reference: ExpressionAnalysis, expression: string, path: string, site: ExpressionSite): void {
     for (const root of reference.roots) {
-      if ((SCOPE_ROOTS as readonly string[]).includes(root) || CEL_IDENTIFIERS.has(root)) continue;
+      if (SCOPE_ROOT_SET.has(root) || CEL_IDENTIFIERS.has(root)) continue;
       if (LOOP_ROOTS.includes(root)) {
         if (site.kind === 'node' && site.loop) continue;
         this.problem(path, `${root} is in scope only in the with of a node with foreach, in \`${expression}\``);
@@ -1190,27 +1191,33 @@ class DefinitionValidation {
       if (group) group.push(query);
       else byTarget.set(query.target, [query]);
     }
+    // Per-target marks in arrays stamped with the target's generation: nothing is allocated per target.
     const stamp = new Int32Array(this.nodes.length);
+    const wanted = new Int32Array(this.nodes.length);
+    const queue = new Int32Array(this.nodes.length + 1); // the target may come round again in a cycle
     let generation = 0;
     const topo = this.topo;
     for (const [target, queries] of byTarget) {
       generation++;
-      const wanted = new Set<number>();
+      let remaining = 0;
       let limit = -1;
       for (const query of queries) {
         if (query.reader === target) continue;
         if (topo && topo[query.reader] < topo[target]) continue;
-        wanted.add(query.reader);
+        if (wanted[query.reader] !== generation) {
+          wanted[query.reader] = generation;
+          remaining++;
+        }
         if (topo) limit = Math.max(limit, topo[query.reader]);
       }
-      let remaining = wanted.size;
-      const queue = remaining > 0 ? [target] : [];
-      for (let head = 0; head < queue.length && remaining > 0; head++) {
+      let tail = 0;
+      if (remaining > 0) queue[tail++] = target;
+      for (let head = 0; head < tail && remaining > 0; head++) {
         for (const next of this.successors[queue[head]]) {
           if (stamp[next] === generation) continue;
           stamp[next] = generation;
-          if (wanted.has(next)) remaining--;
-          if (!topo || topo[next] < limit) queue.push(next);
+          if (wanted[next] === generation) remaining--;
+          if (!topo || topo[next] < limit) queue[tail++] = next;
         }
       }
       for (const query of queries) {
