@@ -10,6 +10,8 @@ import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { PluginCatalog, PluginDescriptor } from '../../plugins/sdk/plugin';
 import type { JsonSchema } from '../../plugins/sdk/types';
+import { buildGraph } from './graph';
+import type { Graph } from './graph';
 import { BUILTIN_INPUT_SCHEMAS, DURATION_PATTERN, NODE_ID_PATTERN } from './builtin-schemas';
 import { parseDuration } from './duration';
 import { analyze } from './expression-analysis';
@@ -352,9 +354,7 @@ class DefinitionValidation {
   private readonly ids = new Map<string, number>();
   private nodesKnown = false;
   private declaredInputs = new Set<string>();
-  private successors: number[][] = [];
-  private successorEdges: number[][] = [];
-  private indegree: number[] = [];
+  private graph: Graph = buildGraph(0, [], [], []);
   /** Position in a topological order, or undefined when the graph has a cycle. */
   private topo?: Int32Array;
   private readonly queries: UpstreamQuery[] = [];
@@ -739,14 +739,19 @@ class DefinitionValidation {
 
   private checkEdges(edges: JsonValue | undefined): void {
     const count = this.nodes.length;
-    this.successors = Array.from({ length: count }, () => []);
-    this.successorEdges = Array.from({ length: count }, () => []);
-    this.indegree = new Array<number>(count).fill(0);
+    const [fromOf, toOf, edgeOf]: number[][] = [[], [], []];
+    this.checkEdgeList(edges, fromOf, toOf, edgeOf);
+    this.graph = buildGraph(count, fromOf, toOf, edgeOf);
+  }
+
+  /** Checks every edge; pushes the ends and index of each one the graph keeps. */
+  private checkEdgeList(edges: JsonValue | undefined, fromOf: number[], toOf: number[], edgeOf: number[]): void {
     if (edges === undefined) return;
     if (!isArray(edges)) {
       this.problem('edges', 'must be a list of edges');
       return;
     }
+    const count = this.nodes.length;
     const pairs = new Map<number, number>();
     const defaults = new Map<number, number>();
     edges.forEach((edge, index) => {
@@ -774,9 +779,9 @@ class DefinitionValidation {
         return;
       }
       pairs.set(pair, index);
-      this.successors[from].push(to);
-      this.successorEdges[from].push(index);
-      this.indegree[to]++;
+      fromOf.push(from);
+      toOf.push(to);
+      edgeOf.push(index);
     });
   }
 
@@ -834,7 +839,8 @@ class DefinitionValidation {
     const graphNodes = this.nodes.filter((node) => node.id !== undefined).map((node) => node.index);
     if (graphNodes.length === 0) return;
 
-    const starts = graphNodes.filter((index) => this.indegree[index] === 0);
+    const { start: first, targets, indegree } = this.graph;
+    const starts = graphNodes.filter((index) => indegree[index] === 0);
     if (starts.length === 0) {
       this.problem('nodes', 'no start node: every node has an incoming edge, so nothing can start');
     } else {
@@ -842,7 +848,8 @@ class DefinitionValidation {
       const queue = [...starts];
       for (const start of starts) reached[start] = 1;
       for (let head = 0; head < queue.length; head++) {
-        for (const next of this.successors[queue[head]]) {
+        for (let k = first[queue[head]]; k < first[queue[head] + 1]; k++) {
+          const next = targets[k];
           if (!reached[next]) {
             reached[next] = 1;
             queue.push(next);
@@ -871,6 +878,7 @@ class DefinitionValidation {
     const postorder: number[] = [];
     const cycles: Array<{ shown: number[]; last: number; length: number; edge: number }> = [];
     let acyclic = true;
+    const { start: first, targets, edges } = this.graph;
     for (const root of graphNodes) {
       if (state[root] !== 0) continue;
       state[root] = 1;
@@ -881,8 +889,8 @@ class DefinitionValidation {
         const top = path.length - 1;
         const node = path[top];
         const child = nextChild[top]++;
-        if (child < this.successors[node].length) {
-          const next = this.successors[node][child];
+        if (child < first[node + 1] - first[node]) {
+          const next = targets[first[node] + child];
           if (state[next] === 0) {
             state[next] = 1;
             positionOnPath[next] = path.length;
@@ -894,7 +902,7 @@ class DefinitionValidation {
             const start = positionOnPath[next];
             const length = path.length - start;
             const shown = path.slice(start, start + Math.min(length, CYCLE_NAMES_SHOWN - 1));
-            cycles.push({ shown, last: path[path.length - 1], length, edge: this.successorEdges[node][child] });
+            cycles.push({ shown, last: path[path.length - 1], length, edge: edges[first[node] + child] });
           }
         } else {
           state[node] = 2;
@@ -927,7 +935,11 @@ class DefinitionValidation {
   private checkGateways(): void {
     for (const node of this.nodes) {
       if (node.type !== 'gateway.exclusive' || node.id === undefined) continue;
-      const outgoing = this.successorEdges[node.index].map((index) => this.edges[index]);
+      const { start, edges } = this.graph;
+      const outgoing = Array.from(
+        edges.subarray(start[node.index], start[node.index + 1]),
+        (index) => this.edges[index],
+      );
       if (outgoing.length === 0) {
         this.problem(node.path, `gateway.exclusive ${node.id} has no way out: it needs at least one outgoing edge`);
         continue;
@@ -1197,6 +1209,7 @@ class DefinitionValidation {
     const queue = new Int32Array(this.nodes.length + 1); // the target may come round again in a cycle
     let generation = 0;
     const topo = this.topo;
+    const { start: first, targets } = this.graph;
     for (const [target, queries] of byTarget) {
       generation++;
       let remaining = 0;
@@ -1213,7 +1226,8 @@ class DefinitionValidation {
       let tail = 0;
       if (remaining > 0) queue[tail++] = target;
       for (let head = 0; head < tail && remaining > 0; head++) {
-        for (const next of this.successors[queue[head]]) {
+        for (let k = first[queue[head]]; k < first[queue[head] + 1]; k++) {
+          const next = targets[k];
           if (stamp[next] === generation) continue;
           stamp[next] = generation;
           if (wanted[next] === generation) remaining--;
