@@ -104,7 +104,7 @@ export function compilePlan(definition: Definition, catalog: PluginCatalog): Exe
   // A definition names a few plugins many times: one catalog lookup each (a lookup copies the descriptor).
   const plugins = new Map<string, PluginDescriptor | undefined>();
   // Nodes repeat a few option sets: a plan is built once per plugin, retry and timeout as written...
-  const byOptions = new Map<string, number>();
+  const byOptions = new OptionsIndex();
   // ...and shared by every node whose options come out the same (`30s` and `30000ms`), as compactPlan does.
   const byPlan = new Map<string, number>();
   for (const node of definition.nodes) {
@@ -115,8 +115,8 @@ export function compilePlan(definition: Definition, catalog: PluginCatalog): Exe
       plugin = catalog.find(node.type, node.version);
       plugins.set(pluginKey, plugin);
     }
-    const optionsKey = optionsKeyOf(pluginKey, node);
-    let index = byOptions.get(optionsKey);
+    const options = optionsOf(pluginKey, node);
+    let index = byOptions.get(options);
     if (index === undefined) {
       const plan = activityPlan(node, plugin);
       const planKey = activityPlanKey(plan);
@@ -125,7 +125,7 @@ export function compilePlan(definition: Definition, catalog: PluginCatalog): Exe
         index = activityPlans.push(plan) - 1;
         byPlan.set(planKey, index);
       }
-      byOptions.set(optionsKey, index);
+      byOptions.set(options, index);
     }
     activityOf[node.id] = index;
   }
@@ -133,11 +133,58 @@ export function compilePlan(definition: Definition, catalog: PluginCatalog): Exe
 }
 
 /**
- * Everything {@link activityPlan} reads of a node: its plugin, and its retry and timeout as JSON
- * (a validated definition is plain JSON, so equal keys give equal plans).
+ * Everything {@link activityPlan} reads of a node: its plugin, and the values of its retry and
+ * timeout fields. Error types are compared by their JSON; any other object value by identity
+ * (so it never matches another node's, and gets a plan of its own).
  */
-function optionsKeyOf(pluginKey: string, node: NodeDefinition): string {
-  const retry = node.retry === undefined ? '' : JSON.stringify(node.retry);
-  const timeout = node.timeout === undefined ? '' : JSON.stringify(node.timeout);
-  return `${pluginKey}\u0000${retry}\u0000${timeout}`;
+function optionsOf(pluginKey: string, node: NodeDefinition): unknown[] {
+  const retry: Partial<RetrySpec> = isObjectValue(node.retry) ? node.retry : {};
+  const timeout: Partial<TimeoutSpec> = isObjectValue(node.timeout) ? node.timeout : {};
+  const errorTypes = retry.nonRetryableErrorTypes;
+  return [
+    pluginKey,
+    retry.maximumAttempts,
+    retry.initialInterval,
+    retry.backoffCoefficient,
+    retry.maximumInterval,
+    errorTypes === undefined ? undefined : JSON.stringify(errorTypes),
+    timeout.startToClose,
+    timeout.scheduleToClose,
+    timeout.scheduleToStart,
+    timeout.heartbeat,
+  ];
+}
+
+function isObjectValue<T extends object>(value: T | undefined): value is T {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * Plan indexes by option values, one Map level per value: a 10,000-node definition costs no key
+ * string per node (JSON keys cost more than compiling).
+ */
+class OptionsIndex {
+  private readonly root = new Map<unknown, unknown>();
+
+  get(values: readonly unknown[]): number | undefined {
+    let level: unknown = this.root;
+    for (const value of values) {
+      level = (level as Map<unknown, unknown>).get(value);
+      if (level === undefined) return undefined;
+    }
+    return level as number;
+  }
+
+  set(values: readonly unknown[], index: number): void {
+    let level = this.root;
+    for (let i = 0; i < values.length - 1; i++) {
+      let next = level.get(values[i]) as Map<unknown, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(values[i], next);
+      }
+      level = next;
+    }
+    level.set(values[values.length - 1], index);
+  }
 }
