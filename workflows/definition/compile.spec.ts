@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { PluginCatalog, PluginDescriptor } from '../../plugins/sdk/plugin';
 import { activityPlanKey, activityPlanOf } from '../plan';
 import { compileActivity, compilePlan, DEFAULT_START_TO_CLOSE_MS } from './compile';
-import type { Definition, NodeDefinition } from './types';
+import type { Definition } from './types';
 
 const PLUGINS: PluginDescriptor[] = [
   {
@@ -172,7 +172,7 @@ describe(compilePlan.name, () => {
       fc.property(fc.array(node, { minLength: 1, maxLength: 30 }), (drawn) => {
         const nodes = drawn
           .filter((n) => !(n.type === 'shell.exec' && n.version === '2.0.0'))
-          .map((n, i) => ({ ...n, id: `n${i}` }) as NodeDefinition);
+          .map((n, i) => ({ ...n, id: `n${i}` }));
         const plan = compilePlan(definitionOf(...nodes), catalog);
         for (const n of nodes) expect(activityPlanOf(plan, n.id)).toEqual(compileActivity(n, catalog));
         const keys = (plan.activityPlans ?? []).map(activityPlanKey);
