@@ -11,9 +11,10 @@
  * then a run start do: expressions other than plain paths are analysed once and cached (plain
  * paths, one per node here, are read anew every time). CPU time is the figure to compare: the
  * machine is shared, and wall time follows its load (printed beside the figures).
- * Writes bench/results/validate.json.
+ * Writes bench/results/validate.json. With BENCH_VALIDATE_BASELINE=<a validate.json written by
+ * another checkout just before>, each row also gets the baseline's CPU figure and the ratio.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createBuiltinRegistry } from '../plugins';
@@ -155,13 +156,38 @@ const load = (): { '1m': number; '5m': number } => ({
   '5m': Number(loadavg()[1].toFixed(2)),
 });
 
+interface Baseline {
+  file: string;
+  at: string;
+  loadAverage1m: number;
+  cpuMs: Record<string, number>;
+}
+
+function readBaseline(file: string | undefined): Baseline | undefined {
+  if (!file) return undefined;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    at: string;
+    machine: { loadAverage1m: number };
+    rows: ValidateRow[];
+  };
+  const cpuMs = Object.fromEntries(report.rows.map((row) => [row.definition, row.validateAndCompileCpuMs]));
+  return { file, at: report.at, loadAverage1m: report.machine.loadAverage1m, cpuMs };
+}
+
 function main(): void {
+  const baseline = readBaseline(process.env.BENCH_VALIDATE_BASELINE);
   const loadBefore = load();
   const rows = benchValidate();
   const loadAfter = load();
-  for (const row of rows) {
+  const compared = rows.map((row) => {
+    const before = baseline?.cpuMs[row.definition];
+    if (before === undefined) return row;
+    return { ...row, baselineCpuMs: before, cpuSpeedup: Number((before / row.validateAndCompileCpuMs).toFixed(2)) };
+  });
+  for (const row of compared) {
+    const versus = 'cpuSpeedup' in row ? `   baseline cpu ${row.baselineCpuMs} ms (x${row.cpuSpeedup})` : '';
     console.log(
-      `validate+compile ${row.definition.padEnd(18)} ${String(row.validateAndCompileMs).padStart(8)} ms   cpu ${String(row.validateAndCompileCpuMs).padStart(8)} ms   (cold ${row.coldMs} ms)`,
+      `validate+compile ${row.definition.padEnd(18)} ${String(row.validateAndCompileMs).padStart(8)} ms   cpu ${String(row.validateAndCompileCpuMs).padStart(8)} ms   (cold ${row.coldMs} ms)${versus}`,
     );
   }
   const largest = rows.filter((row) => row.nodes >= 10_000);
@@ -183,7 +209,8 @@ function main(): void {
     worst10kCpuMs: worstCpu,
     /** On CPU time: wall time on a shared machine measures the other processes too. */
     targetMet: worstCpu === undefined ? null : worstCpu < TARGET_MS,
-    rows,
+    baseline: baseline && { file: baseline.file, at: baseline.at, loadAverage1m: baseline.loadAverage1m },
+    rows: compared,
   };
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
