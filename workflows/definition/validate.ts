@@ -133,6 +133,25 @@ interface UpstreamQuery {
   site: 'node' | 'edge';
 }
 
+/**
+ * Queries grouped by the node they read, without an array per group: `members[start[t]]` up to
+ * `members[start[t + 1]]` are the indexes of the queries reading node t, in order; `targets` lists
+ * the nodes read in the order of their first query (the order problems come in).
+ */
+function groupByTarget(
+  queries: readonly UpstreamQuery[],
+  count: number,
+): { targets: number[]; start: Int32Array; members: Int32Array } {
+  const start = new Int32Array(count + 1);
+  const targets: number[] = [];
+  for (const query of queries) if (start[query.target + 1]++ === 0) targets.push(query.target);
+  for (let node = 0; node < count; node++) start[node + 1] += start[node];
+  const next = start.slice(0, count);
+  const members = new Int32Array(queries.length);
+  for (let i = 0; i < queries.length; i++) members[next[queries[i].target]++] = i;
+  return { targets, start, members };
+}
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !isArray(value);
 }
@@ -1197,12 +1216,8 @@ class DefinitionValidation {
    */
   private resolveUpstreamQueries(): void {
     if (this.queries.length === 0) return;
-    const byTarget = new Map<number, UpstreamQuery[]>();
-    for (const query of this.queries) {
-      const group = byTarget.get(query.target);
-      if (group) group.push(query);
-      else byTarget.set(query.target, [query]);
-    }
+    const all = this.queries;
+    const groups = groupByTarget(all, this.nodes.length);
     // Per-target marks in arrays stamped with the target's generation: nothing is allocated per target.
     const stamp = new Int32Array(this.nodes.length);
     const wanted = new Int32Array(this.nodes.length);
@@ -1210,11 +1225,14 @@ class DefinitionValidation {
     let generation = 0;
     const topo = this.topo;
     const { start: first, targets } = this.graph;
-    for (const [target, queries] of byTarget) {
+    for (const target of groups.targets) {
       generation++;
       let remaining = 0;
       let limit = -1;
-      for (const query of queries) {
+      const from = groups.start[target];
+      const to = groups.start[target + 1];
+      for (let m = from; m < to; m++) {
+        const query = all[groups.members[m]];
         if (query.reader === target) continue;
         if (topo && topo[query.reader] < topo[target]) continue;
         if (wanted[query.reader] !== generation) {
@@ -1234,7 +1252,8 @@ class DefinitionValidation {
           if (!topo || topo[next] < limit) queue[tail++] = next;
         }
       }
-      for (const query of queries) {
+      for (let m = from; m < to; m++) {
+        const query = all[groups.members[m]];
         const id = this.nodes[target].id as string;
         const reader = this.nodes[query.reader].id as string;
         if (query.reader === target) {
