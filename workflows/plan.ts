@@ -8,8 +8,11 @@
  */
 import type { ActivityPlan, ExecutionPlan } from './contract';
 
-/** The same options serialise the same way: {@link ActivityPlan}s are built with a fixed key order. */
-function keyOf(plan: ActivityPlan): string {
+/**
+ * What two equal {@link ActivityPlan}s share: they are built with a fixed key order, so the same
+ * options serialise the same way.
+ */
+export function activityPlanKey(plan: ActivityPlan): string {
   return JSON.stringify(plan);
 }
 
@@ -25,7 +28,7 @@ export function compactPlan(plan: ExecutionPlan): ExecutionPlan {
   const activityOf: Record<string, number> = {};
   const indexes = new Map<string, number>();
   for (const [nodeId, activity] of Object.entries(plan.activities)) {
-    const key = keyOf(activity);
+    const key = activityPlanKey(activity);
     let index = indexes.get(key);
     if (index === undefined) {
       index = activityPlans.push(activity) - 1;

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import type { PluginCatalog, PluginDescriptor } from '../../plugins/sdk/plugin';
-import { activityPlanOf } from '../plan';
-import { compilePlan, DEFAULT_START_TO_CLOSE_MS } from './compile';
+import { activityPlanKey, activityPlanOf } from '../plan';
+import { compileActivity, compilePlan, DEFAULT_START_TO_CLOSE_MS } from './compile';
 import type { Definition } from './types';
 
 const PLUGINS: PluginDescriptor[] = [
@@ -139,6 +140,45 @@ describe(compilePlan.name, () => {
   it('names the node of a plugin the catalog lacks', () => {
     expect(() => compilePlan(definitionOf({ id: 'a', type: 'nope.plugin' }), catalog)).toThrow(
       'unknown plugin nope.plugin for node a',
+    );
+  });
+
+  it('gives every node the plan it gets alone, and no two plans alike, whatever options nodes repeat', () => {
+    const maybe = <T>(values: T[]) => fc.option(fc.constantFrom(...values), { nil: undefined });
+    const retry = fc.record(
+      {
+        maximumAttempts: maybe([0, 3, 5]),
+        initialInterval: maybe(['1s', '1000ms', '2s']),
+        backoffCoefficient: maybe([1, 2]),
+        maximumInterval: maybe(['30s', '1m']),
+        nonRetryableErrorTypes: maybe([['A'], ['A', 'B'], ['A\u0000B'], []]),
+      },
+      { requiredKeys: [] },
+    );
+    const timeout = fc.record(
+      { startToClose: maybe(['30s', '1m', '60s']), scheduleToClose: maybe(['1h']), heartbeat: maybe(['20s']) },
+      { requiredKeys: [] },
+    );
+    const node = fc.record(
+      {
+        type: fc.constantFrom('http.request', 'shell.exec'),
+        version: maybe(['1.0.0', '2.0.0']),
+        retry: fc.option(retry, { nil: undefined }),
+        timeout: fc.option(timeout, { nil: undefined }),
+      },
+      { requiredKeys: ['type'] },
+    );
+    fc.assert(
+      fc.property(fc.array(node, { minLength: 1, maxLength: 30 }), (drawn) => {
+        const nodes = drawn
+          .filter((n) => !(n.type === 'shell.exec' && n.version === '2.0.0'))
+          .map((n, i) => ({ ...n, id: `n${i}` }));
+        const plan = compilePlan(definitionOf(...nodes), catalog);
+        for (const n of nodes) expect(activityPlanOf(plan, n.id)).toEqual(compileActivity(n, catalog));
+        const keys = (plan.activityPlans ?? []).map(activityPlanKey);
+        expect(new Set(keys).size).toBe(keys.length);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
     );
   });
 });

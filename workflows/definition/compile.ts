@@ -6,7 +6,7 @@
 import type { PluginCatalog, PluginDescriptor } from '../../plugins/sdk/plugin';
 import type { PollSpec } from '../../plugins/sdk/types';
 import type { ActivityPlan, ExecutionPlan, PollPlan } from '../contract';
-import { compactPlan } from '../plan';
+import { activityPlanKey } from '../plan';
 import { parseDuration } from './duration';
 import type { Definition, NodeDefinition, RetrySpec, TimeoutSpec } from './types';
 import { isBuiltinNodeType, isGatewayType } from './types';
@@ -99,18 +99,92 @@ export function compilePoll(type: string, poll: PollSpec): PollPlan {
  * @example activityPlanOf(compilePlan(definition, catalog), 'build')?.startToCloseTimeoutMs === 30_000
  */
 export function compilePlan(definition: Definition, catalog: PluginCatalog): ExecutionPlan {
-  const activities: Record<string, ActivityPlan> = {};
+  const activityPlans: ActivityPlan[] = [];
+  const activityOf: Record<string, number> = {};
   // A definition names a few plugins many times: one catalog lookup each (a lookup copies the descriptor).
   const plugins = new Map<string, PluginDescriptor | undefined>();
+  // Nodes repeat a few option sets: a plan is built once per plugin, retry and timeout as written...
+  const byOptions = new OptionsIndex();
+  // ...and shared by every node whose options come out the same (`30s` and `30000ms`), as compactPlan does.
+  const byPlan = new Map<string, number>();
   for (const node of definition.nodes) {
     if (isGatewayType(node.type) || isBuiltinNodeType(node.type)) continue;
-    const key = node.version === undefined ? node.type : `${node.type}@${node.version}`;
-    let plugin = plugins.get(key);
-    if (plugin === undefined && !plugins.has(key)) {
+    const pluginKey = node.version === undefined ? node.type : `${node.type}@${node.version}`;
+    let plugin = plugins.get(pluginKey);
+    if (plugin === undefined && !plugins.has(pluginKey)) {
       plugin = catalog.find(node.type, node.version);
-      plugins.set(key, plugin);
+      plugins.set(pluginKey, plugin);
     }
-    activities[node.id] = activityPlan(node, plugin);
+    const options = optionsOf(pluginKey, node);
+    let index = byOptions.get(options);
+    if (index === undefined) {
+      const plan = activityPlan(node, plugin);
+      const planKey = activityPlanKey(plan);
+      index = byPlan.get(planKey);
+      if (index === undefined) {
+        index = activityPlans.push(plan) - 1;
+        byPlan.set(planKey, index);
+      }
+      byOptions.set(options, index);
+    }
+    activityOf[node.id] = index;
   }
-  return compactPlan({ definition, activities });
+  return { definition, activityPlans, activityOf };
+}
+
+/**
+ * Everything {@link activityPlan} reads of a node: its plugin, and the values of its retry and
+ * timeout fields. Error types are compared by their JSON; any other object value by identity
+ * (so it never matches another node's, and gets a plan of its own).
+ */
+function optionsOf(pluginKey: string, node: NodeDefinition): unknown[] {
+  const retry: Partial<RetrySpec> = isObjectValue(node.retry) ? node.retry : {};
+  const timeout: Partial<TimeoutSpec> = isObjectValue(node.timeout) ? node.timeout : {};
+  const errorTypes = retry.nonRetryableErrorTypes;
+  return [
+    pluginKey,
+    retry.maximumAttempts,
+    retry.initialInterval,
+    retry.backoffCoefficient,
+    retry.maximumInterval,
+    errorTypes === undefined ? undefined : JSON.stringify(errorTypes),
+    timeout.startToClose,
+    timeout.scheduleToClose,
+    timeout.scheduleToStart,
+    timeout.heartbeat,
+  ];
+}
+
+function isObjectValue<T extends object>(value: T | undefined): value is T {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * Plan indexes by option values, one Map level per value: a 10,000-node definition costs no key
+ * string per node (JSON keys cost more than compiling).
+ */
+class OptionsIndex {
+  private readonly root = new Map<unknown, unknown>();
+
+  get(values: readonly unknown[]): number | undefined {
+    let level: unknown = this.root;
+    for (const value of values) {
+      level = (level as Map<unknown, unknown>).get(value);
+      if (level === undefined) return undefined;
+    }
+    return level as number;
+  }
+
+  set(values: readonly unknown[], index: number): void {
+    let level = this.root;
+    for (let i = 0; i < values.length - 1; i++) {
+      let next = level.get(values[i]) as Map<unknown, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(values[i], next);
+      }
+      level = next;
+    }
+    level.set(values[values.length - 1], index);
+  }
 }

@@ -32,6 +32,16 @@ export function childPath(base: string, key: string | number): string {
   return `${base}[${JSON.stringify(key)}]`;
 }
 
+/** The first line of an error's message, for a problem; never throws (a thrown value may be anything). */
+export function errorMessage(err: unknown): string {
+  try {
+    const message = err instanceof Error ? err.message : String(err);
+    return message.split('\n')[0] || 'unknown error';
+  } catch {
+    return 'unknown error';
+  }
+}
+
 /** Formats problems the way the CLI prints them: one `<path>: <message>` line each. */
 export function formatProblems(problems: readonly Problem[]): string {
   return problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n');
@@ -59,85 +69,121 @@ function isPlainObject(value: object): boolean {
 /**
  * Copies `raw` as plain JSON, reporting whatever is not JSON under `path`: functions, class
  * instances, non-finite numbers, `__proto__` keys, nesting deeper than {@link MAX_JSON_DEPTH},
- * more than {@link MAX_JSON_VALUES} values. Iterative, so it cannot overflow the stack; the copy
- * shares nothing with `raw` (YAML aliases are expanded). Keys whose value is `undefined` are
- * dropped, as JSON.stringify would. Invalid array items become `null` in the copy.
+ * more than {@link MAX_JSON_VALUES} values. Recursive only down to MAX_JSON_DEPTH levels, so it
+ * cannot overflow the stack; the copy shares nothing with `raw` (YAML aliases are expanded). Keys
+ * whose value is `undefined` are dropped, as JSON.stringify would. Invalid array items become
+ * `null` in the copy.
  *
  * @example copyJsonValue({ a: NaN }, 'with', problems) // problems: [{ path: 'with.a', ... }]
  */
 export function copyJsonValue(raw: unknown, path: string, problems: Problem[]): JsonValue | undefined {
-  // Frames keep their parent and key instead of a path string: paths are built only for problems.
-  interface Frame {
-    value: unknown;
-    parent?: Frame;
-    key: string | number;
-    depth: number;
-    target: JsonValue[] | JsonObject;
-  }
-  const pathOf = (frame: Frame): string => {
-    const keys: Array<string | number> = [];
-    for (let at: Frame | undefined = frame; at?.parent; at = at.parent) keys.push(at.key);
-    let result = path;
-    for (let i = keys.length - 1; i >= 0; i--) result = childPath(result, keys[i]);
-    return result;
-  };
-  const holder: JsonObject = {};
-  const stack: Frame[] = [{ value: raw, key: 'value', depth: 0, target: holder }];
-  let count = 0;
-  while (stack.length > 0) {
-    const frame = stack.pop() as Frame;
-    if (++count > MAX_JSON_VALUES) {
-      problems.push({ path, message: `holds more than ${MAX_JSON_VALUES} values` });
+  const copier = new JsonCopier(path, problems);
+  const copy = copier.copy(raw, 0);
+  if (!copier.overflow) return copy;
+  problems.push({ path, message: `holds more than ${MAX_JSON_VALUES} values` });
+  return undefined;
+}
+
+/** Strings, booleans and null are copied in place: most values need no call of their own. */
+function isLeaf(value: unknown): value is string | boolean | null {
+  return value === null || typeof value === 'string' || typeof value === 'boolean';
+}
+
+/**
+ * One copy in progress. The keys from the root to the value being copied sit on a stack, so a
+ * path is built only for a problem; every value but a leaf inside a container counts towards
+ * MAX_JSON_VALUES, and once over it the copy stops.
+ */
+class JsonCopier {
+  overflow = false;
+  private count = 0;
+  private readonly keys: Array<string | number> = [];
+
+  constructor(
+    private readonly path: string,
+    private readonly problems: Problem[],
+  ) {}
+
+  /** The copy of `value`, or undefined when it is not JSON (reported) or the copy overflowed. */
+  copy(value: unknown, depth: number): JsonValue | undefined {
+    if (++this.count > MAX_JSON_VALUES) {
+      this.overflow = true;
       return undefined;
     }
-    const value = frame.value;
-    let copy: JsonValue;
-    if (value === null || typeof value === 'string' || typeof value === 'boolean') {
-      copy = value;
-    } else if (typeof value === 'number') {
-      if (!isFiniteNumber(value)) {
-        problems.push({ path: pathOf(frame), message: `${value} is not a JSON number` });
+    if (isLeaf(value)) return value;
+    if (typeof value === 'number') {
+      if (isFiniteNumber(value)) return value;
+      this.report(`${value} is not a JSON number`);
+      return undefined;
+    }
+    if (typeof value !== 'object' || !(isArray(value) || isPlainObject(value))) {
+      this.report(`${describe(value)} is not a JSON value`);
+      return undefined;
+    }
+    if (depth >= MAX_JSON_DEPTH) {
+      this.report(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+      return undefined;
+    }
+    return isArray(value)
+      ? this.copyArray(value, depth + 1)
+      : this.copyObject(value as Record<string, unknown>, depth + 1);
+  }
+
+  private copyArray(value: readonly unknown[], depth: number): JsonValue[] {
+    const items = new Array<JsonValue>(value.length).fill(null);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (isLeaf(item)) items[i] = item;
+      else {
+        const copy = this.child(i, item, depth);
+        if (this.overflow) return items;
+        if (copy !== undefined) items[i] = copy;
+      }
+    }
+    return items;
+  }
+
+  /** Every key is placed first, in order (problems with keys come first); containers and odd values are copied after. */
+  private copyObject(value: Record<string, unknown>, depth: number): JsonObject {
+    const object: JsonObject = {};
+    let pending: unknown[] | undefined; // key, value, key, value...
+    for (const key of objectKeys(value)) {
+      if (key === '__proto__') {
+        this.problems.push({ path: childPath(this.here(), key), message: 'the key __proto__ is not allowed' });
         continue;
       }
-      copy = value;
-    } else if (typeof value !== 'object' || !(isArray(value) || isPlainObject(value))) {
-      problems.push({ path: pathOf(frame), message: `${describe(value)} is not a JSON value` });
-      continue;
-    } else if (frame.depth >= MAX_JSON_DEPTH) {
-      problems.push({ path: pathOf(frame), message: `nested deeper than ${MAX_JSON_DEPTH} levels` });
-      continue;
-    } else if (isArray(value)) {
-      const items = new Array<JsonValue>(value.length).fill(null);
-      for (let i = value.length - 1; i >= 0; i--) {
-        const item: unknown = value[i];
-        // Strings, booleans and null are copied in place: most values need no frame of their own.
-        if (item === null || typeof item === 'string' || typeof item === 'boolean') items[i] = item;
-        else stack.push({ value: item, parent: frame, key: i, depth: frame.depth + 1, target: items });
+      const item = value[key];
+      if (item === undefined) continue;
+      if (isLeaf(item)) object[key] = item;
+      else {
+        object[key] = null;
+        (pending ??= []).push(key, item);
       }
-      copy = items;
-    } else {
-      const object: JsonObject = {};
-      const keys = objectKeys(value);
-      const pending: Frame[] = [];
-      for (const key of keys) {
-        if (key === '__proto__') {
-          problems.push({ path: childPath(pathOf(frame), key), message: 'the key __proto__ is not allowed' });
-          continue;
-        }
-        const item = (value as Record<string, unknown>)[key];
-        if (item === undefined) continue;
-        // Every key is placed now, in order; containers and odd values get their frame (and value) later.
-        if (item === null || typeof item === 'string' || typeof item === 'boolean') object[key] = item;
-        else {
-          object[key] = null;
-          pending.push({ value: item, parent: frame, key, depth: frame.depth + 1, target: object });
-        }
-      }
-      for (let i = pending.length - 1; i >= 0; i--) stack.push(pending[i]);
-      copy = object;
     }
-    if (isArray(frame.target)) frame.target[frame.key as number] = copy;
-    else frame.target[frame.key as string] = copy;
+    if (!pending) return object;
+    for (let i = 0; i < pending.length; i += 2) {
+      const key = pending[i] as string;
+      const copy = this.child(key, pending[i + 1], depth);
+      if (this.overflow) return object;
+      if (copy !== undefined) object[key] = copy;
+    }
+    return object;
   }
-  return holder.value;
+
+  private child(key: string | number, value: unknown, depth: number): JsonValue | undefined {
+    this.keys.push(key);
+    const copy = this.copy(value, depth);
+    this.keys.pop();
+    return copy;
+  }
+
+  private here(): string {
+    let result = this.path;
+    for (const key of this.keys) result = childPath(result, key);
+    return result;
+  }
+
+  private report(message: string): void {
+    this.problems.push({ path: this.here(), message });
+  }
 }

@@ -10,11 +10,15 @@ import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { PluginCatalog, PluginDescriptor } from '../../plugins/sdk/plugin';
 import type { JsonSchema } from '../../plugins/sdk/types';
+import { buildGraph } from './graph';
+import type { Graph } from './graph';
 import { BUILTIN_INPUT_SCHEMAS, DURATION_PATTERN, NODE_ID_PATTERN } from './builtin-schemas';
 import { parseDuration } from './duration';
-import { analyzeExpression, checkExpression, SCOPE_ROOTS, splitTemplate } from './expressions';
+import { analyze } from './expression-analysis';
+import type { ExpressionAnalysis } from './expression-analysis';
+import { SCOPE_ROOTS, splitTemplate } from './expressions';
 import { checkInputValue, INPUT_KEYWORDS, INPUT_NAME_PATTERN, INPUT_TYPES, inputPattern, isInputType } from './inputs';
-import { childPath, copyJsonValue } from './problems';
+import { childPath, copyJsonValue, errorMessage } from './problems';
 import { SECRET_NAME_PATTERN, secretReferenceName } from './secret-references';
 import type { Problem } from './problems';
 import {
@@ -72,6 +76,7 @@ const CEL_IDENTIFIERS = new Set([
   'null_type',
   'type',
 ]);
+const SCOPE_ROOT_SET = new Set<string>(SCOPE_ROOTS);
 /** Schema keywords whose failure at an object may come from an expression somewhere inside it. */
 const ENCLOSING_KEYWORDS = new Set([
   'anyOf',
@@ -128,21 +133,31 @@ interface UpstreamQuery {
   site: 'node' | 'edge';
 }
 
+/**
+ * Queries grouped by the node they read, without an array per group: `members[start[t]]` up to
+ * `members[start[t + 1]]` are the indexes of the queries reading node t, in order; `targets` lists
+ * the nodes read in the order of their first query (the order problems come in).
+ */
+function groupByTarget(
+  queries: readonly UpstreamQuery[],
+  count: number,
+): { targets: number[]; start: Int32Array; members: Int32Array } {
+  const start = new Int32Array(count + 1);
+  const targets: number[] = [];
+  for (const query of queries) if (start[query.target + 1]++ === 0) targets.push(query.target);
+  for (let node = 0; node < count; node++) start[node + 1] += start[node];
+  const next = start.slice(0, count);
+  const members = new Int32Array(queries.length);
+  for (let i = 0; i < queries.length; i++) members[next[queries[i].target]++] = i;
+  return { targets, start, members };
+}
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !isArray(value);
 }
 
 function has(object: object, key: string): boolean {
   return hasOwn(object, key);
-}
-
-function errorMessage(err: unknown): string {
-  try {
-    const message = err instanceof Error ? err.message : String(err);
-    return message.split('\n')[0] || 'unknown error';
-  } catch {
-    return 'unknown error';
-  }
 }
 
 const distanceRows = [new Int32Array(42), new Int32Array(42), new Int32Array(42)];
@@ -328,44 +343,6 @@ function schemaProblems(errors: ErrorObject[], data: JsonValue, base: string): P
   return problems;
 }
 
-/** What the validator needs to know of one expression; cached, as definitions repeat expressions. */
-interface ExpressionAnalysis {
-  /** Why it does not parse or type-check. */
-  error?: string;
-  /** Its static type, when it has one. */
-  type?: string;
-  roots: readonly string[];
-  nodes: readonly string[];
-  inputs: readonly string[];
-  dynamicNodes: boolean;
-}
-
-const analysisCache = new Map<string, ExpressionAnalysis>();
-const ANALYSIS_CACHE_LIMIT = 10_000;
-
-function analyze(expression: string): ExpressionAnalysis {
-  const cached = analysisCache.get(expression);
-  if (cached) return cached;
-  let analysis: ExpressionAnalysis;
-  try {
-    const reference = analyzeExpression(expression);
-    const checked = checkExpression(expression);
-    analysis = {
-      error: checked.error === undefined ? undefined : `${checked.error} in \`${expression}\``,
-      type: checked.type,
-      roots: [...reference.roots],
-      nodes: [...reference.nodes],
-      inputs: [...reference.inputs],
-      dynamicNodes: reference.dynamic.has('nodes'),
-    };
-  } catch (err) {
-    analysis = { error: errorMessage(err), roots: [], nodes: [], inputs: [], dynamicNodes: false };
-  }
-  if (analysisCache.size >= ANALYSIS_CACHE_LIMIT) analysisCache.clear();
-  analysisCache.set(expression, analysis);
-  return analysis;
-}
-
 /**
  * Validates a definition (JSON or YAML already parsed) against the plugin catalog.
  * Reports every problem at once, each with a path like `nodes[3].with.url`, `edges[2].when`,
@@ -396,14 +373,13 @@ class DefinitionValidation {
   private readonly ids = new Map<string, number>();
   private nodesKnown = false;
   private declaredInputs = new Set<string>();
-  private successors: number[][] = [];
-  private successorEdges: number[][] = [];
-  private indegree: number[] = [];
+  private graph: Graph = buildGraph(0, [], [], []);
   /** Position in a topological order, or undefined when the graph has a cycle. */
   private topo?: Int32Array;
   private readonly queries: UpstreamQuery[] = [];
   /** Catalog lookups by `type@version`: a definition names a few plugins many times. */
   private readonly plugins = new Map<string, PluginDescriptor | undefined>();
+  private readonly durations = new Map<string, number | undefined>();
 
   constructor(private readonly catalog: PluginCatalog) {}
 
@@ -620,20 +596,19 @@ class DefinitionValidation {
   }
 
   private checkNodeId(node: JsonObject, info: NodeInfo): void {
-    const path = `${info.path}.id`;
     if (!has(node, 'id')) {
-      this.problem(path, 'is required');
+      this.problem(`${info.path}.id`, 'is required');
       return;
     }
     const id = node.id;
     if (typeof id !== 'string' || id === '') {
-      this.problem(path, 'must be a non-empty string');
+      this.problem(`${info.path}.id`, 'must be a non-empty string');
       return;
     }
-    if (!NODE_ID.test(id)) this.problem(path, `${quoteList([id])} must match ${NODE_ID_PATTERN}`);
+    if (!NODE_ID.test(id)) this.problem(`${info.path}.id`, `${quoteList([id])} must match ${NODE_ID_PATTERN}`);
     const first = this.ids.get(id);
     if (first !== undefined) {
-      this.problem(path, `duplicate id ${id} (also nodes[${first}])`);
+      this.problem(`${info.path}.id`, `duplicate id ${id} (also nodes[${first}])`);
       return;
     }
     this.ids.set(id, info.index);
@@ -709,16 +684,26 @@ class DefinitionValidation {
     return plugin;
   }
 
-  private checkDuration(value: JsonValue | undefined, path: string): number | undefined {
-    const ms = parseDuration(value);
+  /** `object[key]` as a duration in ms (reported and undefined when it is not one, or not positive). */
+  private checkDuration(object: JsonObject, key: string, path: string): number | undefined {
+    const ms = this.durationOf(object[key]);
     if (ms === undefined) {
-      this.problem(path, DURATION_HINT);
+      this.problem(childPath(path, key), DURATION_HINT);
       return undefined;
     }
     if (ms <= 0) {
-      this.problem(path, 'must be longer than 0');
+      this.problem(childPath(path, key), 'must be longer than 0');
       return undefined;
     }
+    return ms;
+  }
+
+  /** parseDuration, once per distinct text: every node of a large definition repeats `30s`. */
+  private durationOf(value: JsonValue | undefined): number | undefined {
+    if (typeof value !== 'string') return parseDuration(value);
+    if (this.durations.has(value)) return this.durations.get(value);
+    const ms = parseDuration(value);
+    this.durations.set(value, ms);
     return ms;
   }
 
@@ -734,12 +719,8 @@ class DefinitionValidation {
         this.problem(childPath(path, 'maximumAttempts'), 'must be an integer >= 0 (0 means unlimited)');
       }
     }
-    const initial = has(retry, 'initialInterval')
-      ? this.checkDuration(retry.initialInterval, childPath(path, 'initialInterval'))
-      : undefined;
-    const maximum = has(retry, 'maximumInterval')
-      ? this.checkDuration(retry.maximumInterval, childPath(path, 'maximumInterval'))
-      : undefined;
+    const initial = has(retry, 'initialInterval') ? this.checkDuration(retry, 'initialInterval', path) : undefined;
+    const maximum = has(retry, 'maximumInterval') ? this.checkDuration(retry, 'maximumInterval', path) : undefined;
     if (initial !== undefined && maximum !== undefined && maximum < initial) {
       this.problem(childPath(path, 'maximumInterval'), 'must not be shorter than initialInterval');
     }
@@ -769,7 +750,7 @@ class DefinitionValidation {
     }
     this.unknownKeys(timeout, TIMEOUT_KEYS, path);
     for (const key of TIMEOUT_KEYS) {
-      if (has(timeout, key)) this.checkDuration(timeout[key], childPath(path, key));
+      if (has(timeout, key)) this.checkDuration(timeout, key, path);
     }
   }
 
@@ -777,14 +758,19 @@ class DefinitionValidation {
 
   private checkEdges(edges: JsonValue | undefined): void {
     const count = this.nodes.length;
-    this.successors = Array.from({ length: count }, () => []);
-    this.successorEdges = Array.from({ length: count }, () => []);
-    this.indegree = new Array<number>(count).fill(0);
+    const [fromOf, toOf, edgeOf]: number[][] = [[], [], []];
+    this.checkEdgeList(edges, fromOf, toOf, edgeOf);
+    this.graph = buildGraph(count, fromOf, toOf, edgeOf);
+  }
+
+  /** Checks every edge; pushes the ends and index of each one the graph keeps. */
+  private checkEdgeList(edges: JsonValue | undefined, fromOf: number[], toOf: number[], edgeOf: number[]): void {
     if (edges === undefined) return;
     if (!isArray(edges)) {
       this.problem('edges', 'must be a list of edges');
       return;
     }
+    const count = this.nodes.length;
     const pairs = new Map<number, number>();
     const defaults = new Map<number, number>();
     edges.forEach((edge, index) => {
@@ -792,9 +778,8 @@ class DefinitionValidation {
       this.edges.push(info);
       const { from, to } = info;
       if (from === undefined || to === undefined) return;
-      const names = (): string => `${this.nodes[from].id} -> ${this.nodes[to].id}`;
       if (from === to) {
-        this.problem(info.path, `self-loop: ${names()}`);
+        this.problem(info.path, `self-loop: ${this.edgeNames(from, to)}`);
         return;
       }
       if (info.isDefault) {
@@ -809,14 +794,18 @@ class DefinitionValidation {
       const pair = from * count + to;
       const other = pairs.get(pair);
       if (other !== undefined) {
-        this.problem(info.path, `duplicate edge ${names()} (also edges[${other}])`);
+        this.problem(info.path, `duplicate edge ${this.edgeNames(from, to)} (also edges[${other}])`);
         return;
       }
       pairs.set(pair, index);
-      this.successors[from].push(to);
-      this.successorEdges[from].push(index);
-      this.indegree[to]++;
+      fromOf.push(from);
+      toOf.push(to);
+      edgeOf.push(index);
     });
+  }
+
+  private edgeNames(from: number, to: number): string {
+    return `${this.nodes[from].id} -> ${this.nodes[to].id}`;
   }
 
   private checkEdge(edge: JsonValue, index: number): EdgeInfo {
@@ -846,19 +835,18 @@ class DefinitionValidation {
   }
 
   private edgeEnd(edge: JsonObject, key: 'from' | 'to', path: string): number | undefined {
-    const endPath = `${path}.${key}`;
     if (!has(edge, key)) {
-      this.problem(endPath, 'is required');
+      this.problem(`${path}.${key}`, 'is required');
       return undefined;
     }
     const id = edge[key];
     if (typeof id !== 'string' || id === '') {
-      this.problem(endPath, 'must be a node id');
+      this.problem(`${path}.${key}`, 'must be a node id');
       return undefined;
     }
     const index = this.ids.get(id);
     if (index === undefined && this.nodesKnown)
-      this.problem(endPath, `unknown node ${id}${suggestion(id, this.ids.keys())}`);
+      this.problem(`${path}.${key}`, `unknown node ${id}${suggestion(id, this.ids.keys())}`);
     return index;
   }
 
@@ -870,7 +858,8 @@ class DefinitionValidation {
     const graphNodes = this.nodes.filter((node) => node.id !== undefined).map((node) => node.index);
     if (graphNodes.length === 0) return;
 
-    const starts = graphNodes.filter((index) => this.indegree[index] === 0);
+    const { start: first, targets, indegree } = this.graph;
+    const starts = graphNodes.filter((index) => indegree[index] === 0);
     if (starts.length === 0) {
       this.problem('nodes', 'no start node: every node has an incoming edge, so nothing can start');
     } else {
@@ -878,7 +867,8 @@ class DefinitionValidation {
       const queue = [...starts];
       for (const start of starts) reached[start] = 1;
       for (let head = 0; head < queue.length; head++) {
-        for (const next of this.successors[queue[head]]) {
+        for (let k = first[queue[head]]; k < first[queue[head] + 1]; k++) {
+          const next = targets[k];
           if (!reached[next]) {
             reached[next] = 1;
             queue.push(next);
@@ -907,6 +897,7 @@ class DefinitionValidation {
     const postorder: number[] = [];
     const cycles: Array<{ shown: number[]; last: number; length: number; edge: number }> = [];
     let acyclic = true;
+    const { start: first, targets, edges } = this.graph;
     for (const root of graphNodes) {
       if (state[root] !== 0) continue;
       state[root] = 1;
@@ -917,8 +908,8 @@ class DefinitionValidation {
         const top = path.length - 1;
         const node = path[top];
         const child = nextChild[top]++;
-        if (child < this.successors[node].length) {
-          const next = this.successors[node][child];
+        if (child < first[node + 1] - first[node]) {
+          const next = targets[first[node] + child];
           if (state[next] === 0) {
             state[next] = 1;
             positionOnPath[next] = path.length;
@@ -930,7 +921,7 @@ class DefinitionValidation {
             const start = positionOnPath[next];
             const length = path.length - start;
             const shown = path.slice(start, start + Math.min(length, CYCLE_NAMES_SHOWN - 1));
-            cycles.push({ shown, last: path[path.length - 1], length, edge: this.successorEdges[node][child] });
+            cycles.push({ shown, last: path[path.length - 1], length, edge: edges[first[node] + child] });
           }
         } else {
           state[node] = 2;
@@ -963,7 +954,11 @@ class DefinitionValidation {
   private checkGateways(): void {
     for (const node of this.nodes) {
       if (node.type !== 'gateway.exclusive' || node.id === undefined) continue;
-      const outgoing = this.successorEdges[node.index].map((index) => this.edges[index]);
+      const { start, edges } = this.graph;
+      const outgoing = Array.from(
+        edges.subarray(start[node.index], start[node.index + 1]),
+        (index) => this.edges[index],
+      );
       if (outgoing.length === 0) {
         this.problem(node.path, `gateway.exclusive ${node.id} has no way out: it needs at least one outgoing edge`);
         continue;
@@ -1111,8 +1106,14 @@ class DefinitionValidation {
     }
     for (const part of parts) {
       if (!('expr' in part)) continue;
-      if (this.checkSecretReference(part.expr, path, site)) continue;
-      const reference = this.parseExpression(part.expr, path);
+      const name = secretReferenceName(part.expr);
+      if (name !== undefined) {
+        this.checkSecretPlaceholder(name, path, site);
+        continue;
+      }
+      const analysis = analyze(part.expr);
+      if (this.readsSecrets(analysis, part.expr, path)) continue;
+      const reference = this.parseExpression(analysis, part.expr, path);
       if (reference) this.checkReferences(reference, part.expr, path, site);
     }
   }
@@ -1121,25 +1122,9 @@ class DefinitionValidation {
    * `${secrets.NAME}` is a placeholder the plugin activity fills in, never a value expressions
    * compute with: it must be the whole `${...}`, name a secret by its syntax, and sit in a plugin
    * node's `with` (built-in nodes and outputs run in the workflow, whose history must not hold
-   * secrets). True when the expression reads `secrets` (checked here, problems reported).
+   * secrets).
    */
-  private checkSecretReference(expression: string, path: string, site: ExpressionSite): boolean {
-    const name = secretReferenceName(expression);
-    if (name === undefined) {
-      let readsSecrets = false;
-      try {
-        readsSecrets = analyzeExpression(expression).roots.has('secrets');
-      } catch {
-        return false; // parseExpression reports it
-      }
-      if (readsSecrets) {
-        this.problem(
-          path,
-          `\`${expression}\` reads secrets: a secret can only be a whole placeholder like \${secrets.NAME}, never part of an expression`,
-        );
-      }
-      return readsSecrets;
-    }
+  private checkSecretPlaceholder(name: string, path: string, site: ExpressionSite): void {
     if (!SECRET_NAME_PATTERN.test(name)) {
       this.problem(path, `secrets.${name}: a secret name is upper case letters, digits and _, starting with a letter`);
     }
@@ -1149,6 +1134,16 @@ class DefinitionValidation {
         `secrets.${name}: secrets can only be used in the with of a plugin node (their values never enter the workflow)`,
       );
     }
+  }
+
+  /** True (and reported) when an expression other than a whole placeholder reads `secrets`. */
+  private readsSecrets(analysis: ExpressionAnalysis, expression: string, path: string): boolean {
+    // An expression that does not parse reads nothing (parseExpression reports it).
+    if (!analysis.roots.includes('secrets')) return false;
+    this.problem(
+      path,
+      `\`${expression}\` reads secrets: a secret can only be a whole placeholder like \${secrets.NAME}, never part of an expression`,
+    );
     return true;
   }
 
@@ -1159,7 +1154,7 @@ class DefinitionValidation {
       this.problem(path, 'when is a bare CEL expression: write it without ${...}');
       return;
     }
-    const reference = this.parseExpression(expression, path, true);
+    const reference = this.parseExpression(analyze(expression), expression, path, true);
     if (reference?.roots.includes('secrets')) {
       this.problem(path, `\`${expression}\` reads secrets: conditions cannot (their values never enter the workflow)`);
       return;
@@ -1167,9 +1162,13 @@ class DefinitionValidation {
     if (reference) this.checkReferences(reference, expression, path, { kind: 'edge', source: edge.from });
   }
 
-  /** Parses and type-checks one expression; reports and returns undefined when it is broken. */
-  private parseExpression(expression: string, path: string, condition = false): ExpressionAnalysis | undefined {
-    const analysis = analyze(expression);
+  /** Reports an expression that does not parse or type-check (returns undefined then). */
+  private parseExpression(
+    analysis: ExpressionAnalysis,
+    expression: string,
+    path: string,
+    condition = false,
+  ): ExpressionAnalysis | undefined {
     if (analysis.error !== undefined) {
       this.problem(path, analysis.error);
       return undefined;
@@ -1182,7 +1181,7 @@ class DefinitionValidation {
 
   private checkReferences(reference: ExpressionAnalysis, expression: string, path: string, site: ExpressionSite): void {
     for (const root of reference.roots) {
-      if ((SCOPE_ROOTS as readonly string[]).includes(root) || CEL_IDENTIFIERS.has(root)) continue;
+      if (SCOPE_ROOT_SET.has(root) || CEL_IDENTIFIERS.has(root)) continue;
       if (LOOP_ROOTS.includes(root)) {
         if (site.kind === 'node' && site.loop) continue;
         this.problem(path, `${root} is in scope only in the with of a node with foreach, in \`${expression}\``);
@@ -1217,36 +1216,44 @@ class DefinitionValidation {
    */
   private resolveUpstreamQueries(): void {
     if (this.queries.length === 0) return;
-    const byTarget = new Map<number, UpstreamQuery[]>();
-    for (const query of this.queries) {
-      const group = byTarget.get(query.target);
-      if (group) group.push(query);
-      else byTarget.set(query.target, [query]);
-    }
+    const all = this.queries;
+    const groups = groupByTarget(all, this.nodes.length);
+    // Per-target marks in arrays stamped with the target's generation: nothing is allocated per target.
     const stamp = new Int32Array(this.nodes.length);
+    const wanted = new Int32Array(this.nodes.length);
+    const queue = new Int32Array(this.nodes.length + 1); // the target may come round again in a cycle
     let generation = 0;
     const topo = this.topo;
-    for (const [target, queries] of byTarget) {
+    const { start: first, targets } = this.graph;
+    for (const target of groups.targets) {
       generation++;
-      const wanted = new Set<number>();
+      let remaining = 0;
       let limit = -1;
-      for (const query of queries) {
+      const from = groups.start[target];
+      const to = groups.start[target + 1];
+      for (let m = from; m < to; m++) {
+        const query = all[groups.members[m]];
         if (query.reader === target) continue;
         if (topo && topo[query.reader] < topo[target]) continue;
-        wanted.add(query.reader);
+        if (wanted[query.reader] !== generation) {
+          wanted[query.reader] = generation;
+          remaining++;
+        }
         if (topo) limit = Math.max(limit, topo[query.reader]);
       }
-      let remaining = wanted.size;
-      const queue = remaining > 0 ? [target] : [];
-      for (let head = 0; head < queue.length && remaining > 0; head++) {
-        for (const next of this.successors[queue[head]]) {
+      let tail = 0;
+      if (remaining > 0) queue[tail++] = target;
+      for (let head = 0; head < tail && remaining > 0; head++) {
+        for (let k = first[queue[head]]; k < first[queue[head] + 1]; k++) {
+          const next = targets[k];
           if (stamp[next] === generation) continue;
           stamp[next] = generation;
-          if (wanted.has(next)) remaining--;
-          if (!topo || topo[next] < limit) queue.push(next);
+          if (wanted[next] === generation) remaining--;
+          if (!topo || topo[next] < limit) queue[tail++] = next;
         }
       }
-      for (const query of queries) {
+      for (let m = from; m < to; m++) {
+        const query = all[groups.members[m]];
         const id = this.nodes[target].id as string;
         const reader = this.nodes[query.reader].id as string;
         if (query.reader === target) {
