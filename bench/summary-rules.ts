@@ -258,6 +258,8 @@ const RULES: Record<string, (file: Json, bench: string) => Finding[]> = {
   'worker-memory': workerMemory,
   'graphql-fuzz': graphqlFuzz,
   chaos,
+  /** The short form CI runs inside `npm test` (written by `npm run chaos -- --short`): the same checks. */
+  'chaos-short': chaos,
 };
 
 /** The findings of one result file (`bench` is its name without `.json`). */
