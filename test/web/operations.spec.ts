@@ -1,6 +1,7 @@
 /**
  * Operations beyond retry in the real browser: an approval decided from the run view with its
  * form, a running node failed on purpose, a rerun from a node; each offered only to operators.
+ * And subflows: a subflow node links to its child run, which links back to its parent.
  */
 import type { Locator, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../platform/support/app';
@@ -41,6 +42,7 @@ describe('run operations in the browser', () => {
   let projectId: string;
   let operator: string;
   let templateId: string;
+  let admin: string;
 
   beforeAll(async () => {
     ensureWebBuild();
@@ -51,14 +53,16 @@ describe('run operations in the browser', () => {
         logLevel: 'warn',
       },
     });
-    worker = await startTestWorker({ databaseUrl: api.db.url, taskQueue });
+    // With the run registrar, as src/worker.ts: child runs of subflows get rows of their own.
+    worker = await startTestWorker({ databaseUrl: api.db.url, taskQueue, registrar: true });
     const fixtures = new Fixtures(api);
     projectId = await fixtures.project('ops');
     operator = await fixtures.user('otto');
     await fixtures.user('vic');
     await fixtures.member(projectId, 'otto', 'OPERATOR');
     await fixtures.member(projectId, 'vic', 'VIEWER');
-    templateId = await createTemplate(api, await fixtures.admin(), projectId, APPROVAL);
+    admin = await fixtures.admin();
+    templateId = await createTemplate(api, admin, projectId, APPROVAL);
     browser = await launchBrowser();
     page = browser.page;
   });
@@ -89,6 +93,44 @@ describe('run operations in the browser', () => {
     for (const name of ['Approve', 'Reject', 'Pause', 'Cancel run']) {
       await expect(page.getByRole('button', { name, exact: true }).count()).resolves.toBe(0);
     }
+    await page.getByRole('button', { name: 'Sign out' }).click();
+  });
+
+  it('links a subflow node to its child run, and the child run back to its parent', async () => {
+    await createTemplate(api, admin, projectId, {
+      name: 'child-step',
+      nodes: [{ id: 'inner', type: 'builtin.noop', with: { from: 'child' } }],
+    });
+    const parentTemplate = await createTemplate(api, admin, projectId, {
+      name: 'with-child',
+      nodes: [{ id: 'sub', type: 'subflow', with: { template: 'child-step' } }],
+    });
+    const started = await api.gql<{ startRun: { id: string } }>(
+      'mutation($input: StartRunInput!) { startRun(input: $input) { id } }',
+      { input: { templateId: parentTemplate } },
+      operator,
+    );
+    const parentId = started.data!.startRun.id;
+    await waitForRun(api, operator, parentId, (run) => run.status === 'SUCCEEDED');
+    const child = await api.gql<{ run: { nodes: Array<{ childRun: { id: string } | null }> } }>(
+      'query($id: ID!) { run(id: $id) { nodes { childRun { id } } } }',
+      { id: parentId },
+      operator,
+    );
+    const childId = child.data!.run.nodes[0].childRun!.id;
+
+    await signIn(page, api.baseUrl, 'vic', 'vic-password');
+    await page.goto(`${api.baseUrl}/p/${projectId}/runs/${parentId}`);
+    await node('sub').click();
+    const link = page.locator('.node-panel .child-run').getByRole('link', { name: 'child-step v1' });
+    await link.click();
+    await page.waitForURL(new RegExp(`/runs/${childId}$`));
+    await expect(page.locator('.run-header h1').innerText()).resolves.toContain('child-step');
+    await node('inner').locator('.status-succeeded').waitFor({ timeout: 30_000 });
+
+    await page.locator('.breadcrumbs .parent-run').click();
+    await page.waitForURL(new RegExp(`/runs/${parentId}$`));
+    await expect(page.locator('.run-header h1').innerText()).resolves.toContain('with-child');
     await page.getByRole('button', { name: 'Sign out' }).click();
   });
 

@@ -262,6 +262,8 @@ const RUN_FIELDS = /* GraphQL */ `
   temporalWorkflowId
   temporalRunId
   temporalUiUrl
+  parentRunId
+  parentNodeId
   nodes {
     nodeId
     type
@@ -280,6 +282,12 @@ const RUN_FIELDS = /* GraphQL */ `
     skipReason
     waitingFor
     details
+    childRun {
+      id
+      status
+      templateName
+      version
+    }
   }
 `;
 

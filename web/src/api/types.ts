@@ -104,6 +104,8 @@ export interface NodeRun {
   skipReason: string | null;
   waitingFor: string | null;
   details: JsonObject | null;
+  /** Subflow nodes: the child run they started. */
+  childRun: { id: string; status: RunStatus; templateName: string; version: number } | null;
 }
 
 export interface RunSummary {
@@ -131,6 +133,9 @@ export interface Run extends RunSummary {
   temporalWorkflowId: string;
   temporalRunId: string | null;
   temporalUiUrl: string;
+  /** A subflow's child run: the run and node that started it. */
+  parentRunId: string | null;
+  parentNodeId: string | null;
   nodes: NodeRun[];
 }
 

@@ -307,6 +307,7 @@ export function RunPage({ runId }: { runId: string }) {
             skipReason: null,
             waitingFor: null,
             details: null,
+            childRun: null,
           }
         : undefined))
     : undefined;
@@ -315,8 +316,16 @@ export function RunPage({ runId }: { runId: string }) {
   return (
     <div className="page page-wide">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to={projectPath(project.id, 'runs')}>Runs</Link> <span aria-hidden="true">/</span> {data.templateName} ·{' '}
-        <code>{data.id.slice(0, 8)}</code>
+        <Link to={projectPath(project.id, 'runs')}>Runs</Link> <span aria-hidden="true">/</span>{' '}
+        {data.parentRunId && (
+          <>
+            <Link to={projectPath(project.id, `runs/${data.parentRunId}`)} className="parent-run">
+              parent run <code>{data.parentRunId.slice(0, 8)}</code>
+            </Link>{' '}
+            (subflow {data.parentNodeId}) <span aria-hidden="true">/</span>{' '}
+          </>
+        )}
+        {data.templateName} · <code>{data.id.slice(0, 8)}</code>
       </nav>
       <header className="page-header run-header">
         <div>

@@ -17,7 +17,7 @@ import {
   SKIP_NODE,
 } from '../api/documents';
 import { projectPath } from '../app/project';
-import { navigate } from '../app/router';
+import { Link, navigate } from '../app/router';
 import type { NodeRun, PluginInfo, Run } from '../api/types';
 import { SchemaForm } from '../components/SchemaForm';
 import { Fact, JsonView, StatusBadge } from '../components/ui';
@@ -301,6 +301,15 @@ export function NodePanel({
         <Fact label="Duration">{elapsed(node.startedAt, node.endedAt)}</Fact>
         {node.skipReason && <Fact label="Skipped because">{node.skipReason}</Fact>}
       </dl>
+      {node.childRun && (
+        <p className="child-run">
+          Subflow run:{' '}
+          <Link to={projectPath(run.projectId, `runs/${node.childRun.id}`)}>
+            {node.childRun.templateName} v{node.childRun.version}
+          </Link>{' '}
+          <StatusBadge status={node.childRun.status} />
+        </p>
+      )}
       <p>
         <a href={run.temporalUiUrl} target="_blank" rel="noopener noreferrer">
           Open this run in the Temporal UI ↗
