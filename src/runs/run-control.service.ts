@@ -241,9 +241,14 @@ export class RunControlService {
    * Writes a run state read from Temporal (whole: run and every node) to PostgreSQL in one
    * transaction, notifying subscribers. Used after operations and by the reconciler.
    */
-  async writeState(runId: string, state: RunSnapshot & Pick<RunState, 'nodes'>): Promise<ProgressWriteResult> {
+  async writeState(
+    runId: string,
+    state: RunSnapshot & Pick<RunState, 'nodes' | 'omitted'>,
+  ): Promise<ProgressWriteResult> {
     const result = await this.dataSource.transaction((manager) =>
-      writeRunProgress(manager, [{ runId, run: state, nodes: Object.values(state.nodes) }]),
+      writeRunProgress(manager, [
+        { runId, run: state, nodes: Object.values(state.nodes), ...(state.omitted ? { payloadsOmitted: true } : {}) },
+      ]),
     );
     this.metrics.observe(result);
     return result;

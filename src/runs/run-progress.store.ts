@@ -37,6 +37,11 @@ export interface RunProgress {
   runId: string;
   run?: RunSnapshot;
   nodes: NodeState[];
+  /**
+   * The nodes come without inputs and outputs (a state too large for Temporal, `RunState.omitted`):
+   * the stored ones stay as they are.
+   */
+  payloadsOmitted?: boolean;
 }
 
 /** What a write changed, for notifications and metrics. */
@@ -117,7 +122,8 @@ function runRow(runId: string, run: RunSnapshot) {
 }
 
 // JSON `null` inside a jsonb value survives jsonb_to_recordset as the jsonb `null`; normalize to SQL NULL.
-const UPSERT_NODES = `
+// With `keepPayloads`, a row that exists keeps its input and output (the state came without them).
+const upsertNodes = (keepPayloads: boolean): string => `
 WITH incoming AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
     run_id uuid, node_id varchar, node_type varchar, name varchar, status varchar, attempts integer,
@@ -134,17 +140,20 @@ WHERE EXISTS (SELECT 1 FROM runs r WHERE r.id = i.run_id)
 ON CONFLICT (run_id, node_id) DO UPDATE SET
   node_type = EXCLUDED.node_type, name = EXCLUDED.name, status = EXCLUDED.status, attempts = EXCLUDED.attempts,
   executions = EXCLUDED.executions, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
-  input = EXCLUDED.input, output = EXCLUDED.output, error_type = EXCLUDED.error_type,
+  input = ${keepPayloads ? 'n.input' : 'EXCLUDED.input'}, output = ${keepPayloads ? 'n.output' : 'EXCLUDED.output'},
+  error_type = EXCLUDED.error_type,
   error_message = EXCLUDED.error_message, skip_reason = EXCLUDED.skip_reason, waiting_for = EXCLUDED.waiting_for,
   details = EXCLUDED.details, updated_at = now()
 WHERE (n.node_type, n.name, n.status, n.attempts, n.executions, n.started_at, n.finished_at, n.input, n.output,
        n.error_type, n.error_message, n.skip_reason, n.waiting_for, n.details)
   IS DISTINCT FROM
       (EXCLUDED.node_type, EXCLUDED.name, EXCLUDED.status, EXCLUDED.attempts, EXCLUDED.executions,
-       EXCLUDED.started_at, EXCLUDED.finished_at, EXCLUDED.input, EXCLUDED.output, EXCLUDED.error_type,
+       EXCLUDED.started_at, EXCLUDED.finished_at, ${keepPayloads ? 'n.input, n.output' : 'EXCLUDED.input, EXCLUDED.output'}, EXCLUDED.error_type,
        EXCLUDED.error_message, EXCLUDED.skip_reason, EXCLUDED.waiting_for, EXCLUDED.details)
 RETURNING n.run_id, n.node_id, n.node_type, n.status, n.started_at, n.finished_at,
   n.details->'approval' AS approval`;
+const UPSERT_NODES = upsertNodes(false);
+const UPSERT_NODES_KEEPING_PAYLOADS = upsertNodes(true);
 
 /** The audit action of an approval decided by its deadline (the default decision applied). */
 export const APPROVAL_DEADLINE_ACTION = 'approvalDeadline';
@@ -195,17 +204,27 @@ const NOTIFY = `SELECT pg_notify('${RUN_UPDATED_CHANNEL}', id) FROM unnest($1::t
  */
 export async function writeRunProgress(db: Queryable, entries: readonly RunProgress[]): Promise<ProgressWriteResult> {
   const nodes = new Map<string, ReturnType<typeof nodeRow>>();
+  const nodesWithoutPayloads = new Map<string, ReturnType<typeof nodeRow>>();
   const runs = new Map<string, ReturnType<typeof runRow>>();
   for (const entry of entries) {
     if (!isUuid(entry.runId)) continue;
     const runId = entry.runId.toLowerCase();
-    for (const node of entry.nodes) nodes.set(`${runId}\u0000${node.id}`, nodeRow(runId, node));
+    for (const node of entry.nodes) {
+      const key = `${runId}\u0000${node.id}`;
+      // The latest entry for a node decides: what an earlier entry put in the other batch goes.
+      (entry.payloadsOmitted ? nodes : nodesWithoutPayloads).delete(key);
+      (entry.payloadsOmitted ? nodesWithoutPayloads : nodes).set(key, nodeRow(runId, node));
+    }
     if (entry.run) runs.set(runId, runRow(runId, entry.run));
   }
   const result: ProgressWriteResult = { changedRunIds: [], finishedRuns: [], finishedNodes: [] };
   const changed = new Set<string>();
 
-  if (nodes.size > 0) {
+  for (const [sql, batch] of [
+    [UPSERT_NODES, nodes],
+    [UPSERT_NODES_KEEPING_PAYLOADS, nodesWithoutPayloads],
+  ] as const) {
+    if (batch.size === 0) continue;
     type Upserted = {
       run_id: string;
       node_id: string;
@@ -215,7 +234,7 @@ export async function writeRunProgress(db: Queryable, entries: readonly RunProgr
       finished_at: Date;
       approval: Partial<ApprovalState> | null;
     };
-    const rows = await db.query<Upserted[]>(UPSERT_NODES, [JSON.stringify([...nodes.values()])]);
+    const rows = await db.query<Upserted[]>(sql, [JSON.stringify([...batch.values()])]);
     const deadlines = rows
       .filter((row) => row.approval?.decidedBy === 'deadline')
       .map(({ run_id, node_id, approval }) => ({

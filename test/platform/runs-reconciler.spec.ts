@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { ReconcilerService } from '../../src/runs/reconciler.service';
+import { RunControlService } from '../../src/runs/run-control.service';
+import type { RunState } from '../../workflows/contract';
 import { testPlatformClient } from '../support/payload-keys';
 import { uniqueTaskQueue } from '../support/temporal';
 import { startTestApp, type TestApp } from './support/app';
@@ -91,6 +93,30 @@ describe('reconciler', () => {
   async function stored(id: string): Promise<RunView> {
     return (await api.gql<{ run: RunView }>(RUN, { id }, admin)).data!.run;
   }
+
+  it('keeps stored node inputs and outputs when a state comes without them (too large for Temporal)', async () => {
+    const run = await start(chainTemplate, { word: 'kept' });
+    const state = (await temporal.workflow.getHandle(run.temporalWorkflowId).result()) as RunState;
+    await reconciler.reconcile();
+    const before = (await stored(run.id)).nodes.find((node) => node.nodeId === 'first')!;
+    expect(before).toMatchObject({ input: { word: 'kept' }, output: { word: 'kept' }, attempts: 1 });
+
+    // What the interpreter sends for a state over its payload limit: no inputs or outputs, `omitted` set.
+    const bounded: RunState = { ...state, omitted: 'node inputs and outputs left out', nodes: {} };
+    for (const [id, node] of Object.entries(state.nodes)) {
+      const { input: _input, output: _output, ...rest } = node;
+      bounded.nodes[id] = { ...rest, attempts: rest.attempts + 1 };
+    }
+    const control = api.app.get(RunControlService);
+    await control.writeState(run.id, bounded);
+    const kept = (await stored(run.id)).nodes.find((node) => node.nodeId === 'first')!;
+    expect(kept).toMatchObject({ input: { word: 'kept' }, output: { word: 'kept' }, attempts: 2 });
+
+    // A whole state still says what it says: an output it lacks is gone.
+    const { output: _gone, ...withoutOutput } = state.nodes.first;
+    await control.writeState(run.id, { ...state, nodes: { ...state.nodes, first: withoutOutput } });
+    expect((await stored(run.id)).nodes.find((node) => node.nodeId === 'first')!.output).toBeNull();
+  });
 
   it('brings a run that finished without the recorder to SUCCEEDED with all its nodes', async () => {
     const run = await start(chainTemplate, { word: 'lost' });
