@@ -146,33 +146,40 @@ export class RunControlService {
     return this.decide(runId, nodeId, principal, 'reject', comment, null);
   }
 
-  /** Fails a RUNNING node now (its activity is cancelled); its `onFailure` applies. */
+  /** Fails a RUNNING node now (its activity is cancelled); its `onFailure` applies. `nodeId` may be a path into subflows. */
   async forceFailNode(runId: string, nodeId: string, principal: Principal, reason?: string | null): Promise<RunModel> {
     const run = await this.liveRow(runId, 'steered');
+    const target = await this.nodeTarget(run, nodeId);
     await this.update(run, () =>
-      this.handle(run).executeUpdate(forceFailNodeUpdate, {
-        args: [{ nodeId, by: principalLabel(principal), ...(reason ? { reason } : {}) }],
+      target.handle.executeUpdate(forceFailNodeUpdate, {
+        args: [{ nodeId: target.nodeId, by: principalLabel(principal), ...(reason ? { reason } : {}) }],
       }),
     );
-    return this.refreshed(run);
+    return this.refreshed(run, target);
   }
 
-  /** Sets a breakpoint: the run pauses before that node starts. */
+  /** Sets a breakpoint: the run pauses before that node starts. `nodeId` may be a path into subflows. */
   async pauseAtNode(runId: string, nodeId: string, principal: Principal): Promise<RunModel> {
     const run = await this.liveRow(runId, 'steered');
+    const target = await this.nodeTarget(run, nodeId);
     await this.update(run, () =>
-      this.handle(run).executeUpdate(pauseAtNodeUpdate, { args: [{ nodeId, by: principalLabel(principal) }] }),
+      target.handle.executeUpdate(pauseAtNodeUpdate, {
+        args: [{ nodeId: target.nodeId, by: principalLabel(principal) }],
+      }),
     );
-    return this.refreshed(run);
+    return this.refreshed(run, target);
   }
 
   /** Removes a breakpoint set with {@link pauseAtNode}. */
   async clearBreakpoint(runId: string, nodeId: string, principal: Principal): Promise<RunModel> {
     const run = await this.liveRow(runId, 'steered');
+    const target = await this.nodeTarget(run, nodeId);
     await this.update(run, () =>
-      this.handle(run).executeUpdate(clearBreakpointUpdate, { args: [{ nodeId, by: principalLabel(principal) }] }),
+      target.handle.executeUpdate(clearBreakpointUpdate, {
+        args: [{ nodeId: target.nodeId, by: principalLabel(principal) }],
+      }),
     );
-    return this.refreshed(run);
+    return this.refreshed(run, target);
   }
 
   private async decide(
@@ -184,14 +191,15 @@ export class RunControlService {
     values?: JsonObject | null,
   ): Promise<RunModel> {
     const run = await this.liveRow(runId, 'decided');
-    const state = await this.liveState(run);
+    const target = await this.nodeTarget(run, nodeId);
+    const state = await this.liveState(run, target.handle);
     if (!state) throw new ConflictError('The run does not answer right now; try again in a moment');
     this.assertLive(state, 'decided');
-    const form = state.nodes[nodeId]?.approval?.form;
+    const form = state.nodes[target.nodeId]?.approval?.form;
     if (decision === 'approve' && (form || values)) this.checkForm(form, values);
     const roles = await this.rolesIn(principal, run.projectId);
     const request = {
-      nodeId,
+      nodeId: target.nodeId,
       by: principalLabel(principal),
       roles,
       ...(comment ? { comment } : {}),
@@ -200,12 +208,12 @@ export class RunControlService {
     await this.update(
       run,
       () =>
-        this.handle(run).executeUpdate(decision === 'approve' ? approveNodeUpdate : rejectNodeUpdate, {
+        target.handle.executeUpdate(decision === 'approve' ? approveNodeUpdate : rejectNodeUpdate, {
           args: [request],
         }),
       (reason) => (/ may not decide /.test(reason) ? new ForbiddenError(reason) : undefined),
     );
-    return this.refreshed(run);
+    return this.refreshed(run, target);
   }
 
   private checkForm(form: JsonObject | undefined, values?: JsonObject | null): void {
@@ -276,9 +284,9 @@ export class RunControlService {
    * The live state, or `undefined` when the workflow does not answer in time (no worker polling):
    * the caller then decides from the row, and a signal still reaches the workflow.
    */
-  private async liveState(run: Run): Promise<RunState | undefined> {
+  private async liveState(run: Run, handle = this.handle(run)): Promise<RunState | undefined> {
     try {
-      return await this.temporal.withDeadline(QUERY_DEADLINE_MS, () => this.handle(run).query(stateQuery));
+      return await this.temporal.withDeadline(QUERY_DEADLINE_MS, () => handle.query(stateQuery));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new ConflictError('Run has no workflow in Temporal');
       this.logger.warn(

@@ -2,7 +2,8 @@
  * Subflows end to end (issue 4 section 1): templates calling templates three deep through the
  * real API (fresh PostgreSQL database) and a real worker on the real Temporal dev server. A manual
  * failure in the deepest child makes the top run WAITING and is retried (or skipped) from the top
- * run over GraphQL, with RBAC and the audit log; child runs get rows of their own; cycles are refused.
+ * run over GraphQL, with RBAC and the audit log; approvals and force-fail reach child runs the same
+ * way; child runs get rows of their own; cycles are refused.
  */
 import { MetricsService } from '../../src/common/metrics/metrics.service';
 import { uniqueTaskQueue } from '../support/temporal';
@@ -22,6 +23,10 @@ const RETRY = `mutation($runId: ID!, $nodeId: String!, $with: JSON) {
   retryNode(runId: $runId, nodeId: $nodeId, with: $with) { ${FIELDS} } }`;
 const SKIP = `mutation($runId: ID!, $nodeId: String!) { skipNode(runId: $runId, nodeId: $nodeId) { ${FIELDS} } }`;
 const UPDATE = `mutation($input: UpdateTemplateInput!) { updateTemplate(input: $input) { id } }`;
+const APPROVE = `mutation($runId: ID!, $nodeId: String!) {
+  approveNode(runId: $runId, nodeId: $nodeId, comment: "from the top") { ${FIELDS} } }`;
+const FORCE_FAIL = `mutation($runId: ID!, $nodeId: String!) {
+  forceFailNode(runId: $runId, nodeId: $nodeId, reason: "stuck") { ${FIELDS} } }`;
 
 const node = (run: RunView, id: string) => run.nodes.find((n) => n.nodeId === id)!;
 
@@ -134,6 +139,55 @@ describe('subflows', () => {
       [runId],
     );
   }
+
+  it('approves and force-fails nodes of a child run by their path from the top run', async () => {
+    await createTemplate(api, admin, projectId, {
+      name: 'sf-gate',
+      nodes: [
+        { id: 'gate', type: 'approval', with: { message: 'go on?' } },
+        { id: 'hang', type: 'shell.exec', with: { command: 'sleep 60' } },
+      ],
+      edges: [{ from: 'gate', to: 'hang' }],
+    });
+    const gatedId = await createTemplate(api, admin, projectId, {
+      name: 'sf-gated',
+      nodes: [{ id: 'call', type: 'subflow', with: { template: 'sf-gate' } }],
+    });
+    const started = await api.gql<{ startRun: RunView }>(START_RUN, { input: { templateId: gatedId } }, operator);
+    const top = started.data!.startRun;
+    const waiting = await waitForRun(top.id, (r) => r.status === 'WAITING');
+    expect(waiting.waitingOn).toEqual([expect.objectContaining({ kind: 'approval', nodeId: 'call/gate' })]);
+
+    const refused = await api.gql(APPROVE, { runId: top.id, nodeId: 'call/gate' }, viewer);
+    expect(errorCode(refused)).toBe('FORBIDDEN');
+    const approved = await api.gql<{ approveNode: RunView }>(APPROVE, { runId: top.id, nodeId: 'call/gate' }, operator);
+    expect(approved.errors).toBeUndefined();
+    const childId = node(waiting, 'call').childRun.id;
+    const child = await waitForRun(childId, (r) => node(r, 'hang')?.status === 'RUNNING');
+    expect(node(child, 'gate')).toMatchObject({
+      status: 'SUCCEEDED',
+      output: expect.objectContaining({ decision: 'approve', by: 'olga', comment: 'from the top' }),
+    });
+
+    const failed = await api.gql<{ forceFailNode: RunView }>(
+      FORCE_FAIL,
+      { runId: top.id, nodeId: 'call/hang' },
+      operator,
+    );
+    expect(failed.errors).toBeUndefined();
+    const ended = await waitForRun(top.id, (r) => r.status === 'FAILED');
+    expect(node(ended, 'call').status).toBe('FAILED');
+    expect(node(await waitForRun(childId, (r) => r.status === 'FAILED'), 'hang').error).toEqual({
+      type: 'ForcedFailure',
+      message: expect.stringContaining('stuck'),
+    });
+    expect(await auditActions(top.id)).toEqual(
+      expect.arrayContaining([
+        { action: 'approveNode', nodeId: 'call/gate' },
+        { action: 'forceFailNode', nodeId: 'call/hang' },
+      ]),
+    );
+  });
 
   it('runs three deep; a manual failure in the deepest child is retried from the top run', async () => {
     const run = await start();

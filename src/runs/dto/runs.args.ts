@@ -30,21 +30,9 @@ export class RunsArgs {
   after?: string | null;
 }
 
+/** A node operation; it also reaches nodes inside subflows: `nodeId` may be a path `sub_a/sub_b/flaky`. */
 @ArgsType()
 export class NodeOperationArgs {
-  @Field(() => ID)
-  runId!: string;
-
-  @Field()
-  @IsString()
-  @Length(1, 64)
-  @Matches(/^[a-z][a-z0-9_]*$/, { message: 'must be a node id ([a-z][a-z0-9_]*)' })
-  nodeId!: string;
-}
-
-/** A node operation that also reaches nodes inside subflows: `nodeId` may be a path `sub_a/sub_b/flaky`. */
-@ArgsType()
-export class NodePathOperationArgs {
   @Field(() => ID)
   runId!: string;
 
@@ -60,7 +48,7 @@ export class NodePathOperationArgs {
 }
 
 @ArgsType()
-export class RetryNodeArgs extends NodePathOperationArgs {
+export class RetryNodeArgs extends NodeOperationArgs {
   @Field(() => GraphQLJSON, {
     nullable: true,
     description: "New inputs, merged key by key over the node's `with` (expressions allowed).",
@@ -81,7 +69,7 @@ export class CancelRunArgs {
 }
 
 @ArgsType()
-export class SkipNodeArgs extends NodePathOperationArgs {
+export class SkipNodeArgs extends NodeOperationArgs {
   @Field(() => String, {
     nullable: true,
     description: 'For a failed exclusive gateway: the target node of the one outgoing edge to take.',
