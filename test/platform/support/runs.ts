@@ -51,21 +51,33 @@ export async function createTemplate(
   return created.data.createTemplate.id;
 }
 
-/** Polls `run(id)` until `predicate` holds; returns the run and when it first held. */
+/** How `waitForRun` polls: for how long, how often, and which fields it reads (`RUN_FIELDS`). */
+export interface WaitForRunOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  fields?: string;
+}
+
+/** Polls `run(id)` until `predicate` holds; returns the run and when it first held. A number is the timeout. */
 export async function waitForRun(
   api: TestApp,
   token: string,
   id: string,
   predicate: (run: RunView) => boolean,
-  timeoutMs = 30_000,
+  options: number | WaitForRunOptions = {},
 ): Promise<RunView> {
+  const {
+    timeoutMs = 30_000,
+    intervalMs = 50,
+    fields = RUN_FIELDS,
+  } = typeof options === 'number' ? { timeoutMs: options } : options;
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
-    const result = await api.gql<{ run: RunView }>(`query($id: ID!) { run(id: $id) { ${RUN_FIELDS} } }`, { id }, token);
+    const result = await api.gql<{ run: RunView }>(`query($id: ID!) { run(id: $id) { ${fields} } }`, { id }, token);
     last = result.data?.run ?? result.errors;
     if (result.data?.run && predicate(result.data.run)) return result.data.run;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`run ${id} never matched; last: ${JSON.stringify(last)}`);
 }

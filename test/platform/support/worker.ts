@@ -30,14 +30,8 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-/**
- * Starts a real worker on `taskQueue`: the interpreter, the built-in plugins as activities
- * (`createPluginActivities(createBuiltinRegistry())`), the run-end callback, plus the test activities, and the progress
- * recorder writing to `databaseUrl` — wired exactly as a production worker wires it. With
- * `recorder: false` the worker's progress sink drops every report (a recorder that cannot write),
- * which is what the reconciler must repair.
- */
-export async function startTestWorker(options: {
+/** What `startTestWorker` takes. */
+export interface TestWorkerOptions {
   databaseUrl: string;
   taskQueue: string;
   recorder?: false | ProgressRecorderOptions;
@@ -49,7 +43,16 @@ export async function startTestWorker(options: {
   callbacks?: { key: string | Buffer; baseUrl: string };
   /** Put the run registrar in front of the recorder, as `src/worker.ts` does (scheduled and child runs get rows). */
   registrar?: boolean;
-}): Promise<TestWorker> {
+}
+
+/**
+ * Starts a real worker on `taskQueue`: the interpreter, the built-in plugins as activities
+ * (`createPluginActivities(createBuiltinRegistry())`), the run-end callback, plus the test activities, and the progress
+ * recorder writing to `databaseUrl` — wired exactly as a production worker wires it. With
+ * `recorder: false` the worker's progress sink drops every report (a recorder that cannot write),
+ * which is what the reconciler must repair.
+ */
+export async function startTestWorker(options: TestWorkerOptions): Promise<TestWorker> {
   const env = await testTemporal();
   const test = createTestActivities();
   const dataSource =
