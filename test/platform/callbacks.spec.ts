@@ -4,13 +4,11 @@
  * from the run state over GraphQL and called over HTTP.
  */
 import { callbackKeyOf } from '../../src/config/config';
-import { MetricsService } from '../../src/common/metrics/metrics.service';
-import { uniqueTaskQueue } from '../support/temporal';
-import { errorCode, startTestApp, type TestApp } from './support/app';
+import { errorCode, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
 import { Fixtures } from './support/fixtures';
-import { createTemplate, RUN_FIELDS, type RunView } from './support/runs';
-import { startTestWorker, type TestWorker } from './support/worker';
+import { startPlatform, type TestPlatform } from './support/platform';
+import { createTemplate, RUN_FIELDS, type RunView, waitForRun as pollRun } from './support/runs';
 
 const FIELDS = RUN_FIELDS.replace('waitingFor }', 'waitingFor details }');
 const START_RUN = `mutation($input: StartRunInput!) { startRun(input: $input) { ${FIELDS} } }`;
@@ -43,7 +41,7 @@ const node = (run: RunView, id: string) => run.nodes.find((n) => n.nodeId === id
 
 describe('callbacks and foreach through the platform', () => {
   let api: TestApp;
-  let worker: TestWorker;
+  let platform: TestPlatform;
   let projectId: string;
   let admin: string;
   let operator: string;
@@ -51,19 +49,13 @@ describe('callbacks and foreach through the platform', () => {
   let outsider: string;
 
   beforeAll(async () => {
-    const taskQueue = uniqueTaskQueue('callbacks-e2e');
-    api = await startTestApp({
-      config: {
-        temporal: { address: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue },
-        logLevel: 'info',
-      },
+    platform = await startPlatform({
+      queue: 'callbacks-e2e',
+      logLevel: 'info',
+      sharedMetrics: true,
+      worker: (app) => ({ callbacks: { key: callbackKeyOf(app.config), baseUrl: app.baseUrl } }),
     });
-    worker = await startTestWorker({
-      databaseUrl: api.db.url,
-      taskQueue,
-      recorder: { registry: api.app.get(MetricsService).registry },
-      callbacks: { key: callbackKeyOf(api.config), baseUrl: api.baseUrl },
-    });
+    api = platform.api;
     const fixtures = new Fixtures(api);
     admin = await fixtures.admin();
     projectId = await fixtures.project('callbacks');
@@ -74,10 +66,7 @@ describe('callbacks and foreach through the platform', () => {
     await fixtures.member(projectId, 'vera', 'VIEWER');
   });
 
-  afterAll(async () => {
-    await worker?.stop();
-    await api?.close();
-  });
+  afterAll(() => platform?.close());
 
   async function start(templateId: string): Promise<RunView> {
     const result = await api.gql<{ startRun: RunView }>(START_RUN, { input: { templateId } }, operator);
@@ -85,17 +74,8 @@ describe('callbacks and foreach through the platform', () => {
     return result.data.startRun;
   }
 
-  async function waitForRun(id: string, predicate: (run: RunView) => boolean, token = viewer): Promise<RunView> {
-    const deadline = Date.now() + 30_000;
-    let last: unknown;
-    while (Date.now() < deadline) {
-      const result = await api.gql<{ run: RunView }>(`query($id: ID!) { run(id: $id) { ${FIELDS} } }`, { id }, token);
-      last = result.data?.run ?? result.errors;
-      if (result.data?.run && predicate(result.data.run)) return result.data.run;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`run ${id} never matched; last: ${JSON.stringify(last)}`);
-  }
+  const waitForRun = (id: string, predicate: (run: RunView) => boolean, token = viewer): Promise<RunView> =>
+    pollRun(api, token, id, predicate, { intervalMs: 100, fields: FIELDS });
 
   const post = async (url: string, body: unknown) => {
     const response = await fetch(url, {

@@ -4,14 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Payload } from '@temporalio/common';
-import { MetricsService } from '../../src/common/metrics/metrics.service';
 import { generatePayloadKey } from '../../src/config/payload-keys';
 import { EncryptionCodec, isEncryptedPayload } from '../../src/temporal/payload-codec';
-import { testTemporal, uniqueTaskQueue } from '../support/temporal';
-import { startTestApp, type TestApp } from './support/app';
+import { testTemporal } from '../support/temporal';
+import type { TestApp } from './support/app';
 import { Fixtures } from './support/fixtures';
+import { startPlatform, type TestPlatform } from './support/platform';
 import { createTemplate, RUN_FIELDS, type RunView, waitForRun } from './support/runs';
-import { startTestWorker, type TestWorker } from './support/worker';
 
 interface JsonPayload {
   metadata: Record<string, string>;
@@ -59,7 +58,7 @@ function payloadsOf(value: unknown, found: JsonPayload[] = [], indexed: JsonPayl
 describe('codec endpoint', () => {
   const marker = `marker-${randomUUID()}`;
   let api: TestApp;
-  let worker: TestWorker;
+  let platform: TestPlatform;
   let admin: string;
   let viewer: string;
   let outsider: string;
@@ -69,18 +68,8 @@ describe('codec endpoint', () => {
   let rawHistory: string;
 
   beforeAll(async () => {
-    const taskQueue = uniqueTaskQueue('codec-e2e');
-    api = await startTestApp({
-      config: {
-        temporal: { address: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue },
-        logLevel: 'warn',
-      },
-    });
-    worker = await startTestWorker({
-      databaseUrl: api.db.url,
-      taskQueue,
-      recorder: { registry: api.app.get(MetricsService).registry },
-    });
+    platform = await startPlatform({ queue: 'codec-e2e', sharedMetrics: true });
+    api = platform.api;
     const fixtures = new Fixtures(api);
     admin = await fixtures.admin();
     const projectId = await fixtures.project('codec');
@@ -108,10 +97,7 @@ describe('codec endpoint', () => {
     rawHistory = JSON.stringify([...historyPayloads, ...searchAttributePayloads]);
   });
 
-  afterAll(async () => {
-    await worker?.stop();
-    await api?.close();
-  });
+  afterAll(() => platform?.close());
 
   function codec(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
     return fetch(`${api.baseUrl}/codec/${path}`, {

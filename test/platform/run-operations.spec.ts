@@ -5,16 +5,15 @@
  */
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { InterpreterInput } from '../../workflows/contract';
-import { MetricsService } from '../../src/common/metrics/metrics.service';
 import { recordHistory } from '../support/runs';
 import { testPayloadKeyring, testPlatformClient } from '../support/payload-keys';
-import { testTemporal, uniqueTaskQueue } from '../support/temporal';
+import { testTemporal } from '../support/temporal';
 import { EncryptionCodec } from '../../src/temporal/payload-codec';
-import { errorCode, startTestApp, type TestApp } from './support/app';
+import { errorCode, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
 import { Fixtures } from './support/fixtures';
-import { createTemplate, nodeStatuses, RUN_FIELDS, type RunView } from './support/runs';
-import { startTestWorker, type TestWorker } from './support/worker';
+import { startPlatform, type TestPlatform } from './support/platform';
+import { createTemplate, nodeStatuses, RUN_FIELDS, type RunView, waitForRun as pollRun } from './support/runs';
 
 const FIELDS =
   RUN_FIELDS.replace('waitingFor }', 'waitingFor details }').replace('paused { by at }', 'paused { by at nodeId }') +
@@ -40,23 +39,13 @@ const CLONE = `mutation($runId: ID!) { cloneRun(runId: $runId) { ${FIELDS} } }`;
 const node = (run: RunView, id: string) => run.nodes.find((n) => n.nodeId === id)!;
 
 /** Polls `run(id)` (with node details and waitingOn) until `predicate` holds. */
-async function waitForRun(
+const waitForRun = (
   api: TestApp,
   token: string,
   id: string,
   predicate: (run: RunView) => boolean,
   timeoutMs = 30_000,
-): Promise<RunView> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    const result = await api.gql<{ run: RunView }>(`query($id: ID!) { run(id: $id) { ${FIELDS} } }`, { id }, token);
-    last = result.data?.run ?? result.errors;
-    if (result.data?.run && predicate(result.data.run)) return result.data.run;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`run ${id} never matched; last: ${JSON.stringify(last)}`);
-}
+): Promise<RunView> => pollRun(api, token, id, predicate, { timeoutMs, intervalMs: 100, fields: FIELDS });
 
 /** An approval any viewer-or-better may decide (not the starter), whose form asks for a ticket. */
 const APPROVAL = {
@@ -123,8 +112,8 @@ const BUILD_DEPLOY = {
 };
 
 describe('run operations', () => {
+  let platform: TestPlatform;
   let api: TestApp;
-  let worker: TestWorker;
   let fixtures: Fixtures;
   let projectId: string;
   let admin: string;
@@ -133,18 +122,8 @@ describe('run operations', () => {
   let viewer: string;
 
   beforeAll(async () => {
-    const taskQueue = uniqueTaskQueue('run-ops-e2e');
-    api = await startTestApp({
-      config: {
-        temporal: { address: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue },
-        logLevel: 'warn',
-      },
-    });
-    worker = await startTestWorker({
-      databaseUrl: api.db.url,
-      taskQueue,
-      recorder: { registry: api.app.get(MetricsService).registry },
-    });
+    platform = await startPlatform({ queue: 'run-ops-e2e', sharedMetrics: true });
+    api = platform.api;
     fixtures = new Fixtures(api);
     admin = await fixtures.admin();
     projectId = await fixtures.project('ops');
@@ -156,10 +135,7 @@ describe('run operations', () => {
     await fixtures.member(projectId, 'vera', 'VIEWER');
   });
 
-  afterAll(async () => {
-    await worker?.stop();
-    await api?.close();
-  });
+  afterAll(() => platform?.close());
 
   async function start(templateId: string, extra: Record<string, unknown> = {}, token = starter): Promise<RunView> {
     const result = await api.gql<{ startRun: RunView }>(START_RUN, { input: { templateId, ...extra } }, token);

@@ -10,14 +10,12 @@ import {
   SA_TEMPLATE,
   SA_TEMPLATE_VERSION,
 } from '../../workflows/search-attributes';
-import { MetricsService } from '../../src/common/metrics/metrics.service';
 import { testPlatformClient } from '../support/payload-keys';
-import { uniqueTaskQueue } from '../support/temporal';
-import { errorCode, startTestApp, type TestApp } from './support/app';
+import { errorCode, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
 import { Fixtures } from './support/fixtures';
+import { startPlatform, type TestPlatform } from './support/platform';
 import { createTemplate, nodeStatuses, RUN_FIELDS, waitForRun, watchRun, wsClient, type RunView } from './support/runs';
-import { startTestWorker, type TestWorker } from './support/worker';
 
 const START_RUN = `mutation($input: StartRunInput!) { startRun(input: $input) { ${RUN_FIELDS} } }`;
 const RUN = `query($id: ID!) { run(id: $id) { ${RUN_FIELDS} } }`;
@@ -64,7 +62,7 @@ const slow = (seconds: number) => ({
 
 describe('runs', () => {
   let api: TestApp;
-  let worker: TestWorker;
+  let platform: TestPlatform;
   let temporal: Client;
   let fixtures: Fixtures;
   let projectId: string;
@@ -77,19 +75,9 @@ describe('runs', () => {
 
   beforeAll(async () => {
     temporal = await testPlatformClient();
-    const taskQueue = uniqueTaskQueue('runs-e2e');
-    api = await startTestApp({
-      config: {
-        temporal: { address: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue },
-        logLevel: 'warn',
-      },
-    });
     // As in `switchyard start` (API and worker in one process): the recorder counts into the API's registry.
-    worker = await startTestWorker({
-      databaseUrl: api.db.url,
-      taskQueue,
-      recorder: { registry: api.app.get(MetricsService).registry },
-    });
+    platform = await startPlatform({ queue: 'runs-e2e', sharedMetrics: true });
+    api = platform.api;
     fixtures = new Fixtures(api);
     admin = await fixtures.admin();
     projectId = await fixtures.project('payments');
@@ -103,10 +91,7 @@ describe('runs', () => {
     forkTemplate = await createTemplate(api, admin, projectId, FORK);
   });
 
-  afterAll(async () => {
-    await worker?.stop();
-    await api?.close();
-  });
+  afterAll(() => platform?.close());
 
   async function start(templateId: string, extra: Record<string, unknown> = {}, token = operator): Promise<RunView> {
     const result = await api.gql<{ startRun: RunView }>(START_RUN, { input: { templateId, ...extra } }, token);

@@ -5,13 +5,11 @@
  * run over GraphQL, with RBAC and the audit log; approvals and force-fail reach child runs the same
  * way; child runs get rows of their own; cycles are refused.
  */
-import { MetricsService } from '../../src/common/metrics/metrics.service';
-import { uniqueTaskQueue } from '../support/temporal';
-import { errorCode, startTestApp, type TestApp } from './support/app';
+import { errorCode, type TestApp } from './support/app';
 import { queryDatabase } from './support/database';
 import { Fixtures } from './support/fixtures';
-import { createTemplate, RUN_FIELDS, type RunView } from './support/runs';
-import { startTestWorker, type TestWorker } from './support/worker';
+import { startPlatform, type TestPlatform } from './support/platform';
+import { createTemplate, RUN_FIELDS, type RunView, waitForRun as pollRun } from './support/runs';
 
 const FIELDS =
   RUN_FIELDS.replace(
@@ -67,7 +65,7 @@ const TOP = {
 
 describe('subflows', () => {
   let api: TestApp;
-  let worker: TestWorker;
+  let platform: TestPlatform;
   let fixtures: Fixtures;
   let projectId: string;
   let admin: string;
@@ -76,19 +74,8 @@ describe('subflows', () => {
   let topId: string;
 
   beforeAll(async () => {
-    const taskQueue = uniqueTaskQueue('subflows-e2e');
-    api = await startTestApp({
-      config: {
-        temporal: { address: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue },
-        logLevel: 'warn',
-      },
-    });
-    worker = await startTestWorker({
-      databaseUrl: api.db.url,
-      taskQueue,
-      registrar: true,
-      recorder: { registry: api.app.get(MetricsService).registry },
-    });
+    platform = await startPlatform({ queue: 'subflows-e2e', sharedMetrics: true, worker: { registrar: true } });
+    api = platform.api;
     fixtures = new Fixtures(api);
     admin = await fixtures.admin();
     projectId = await fixtures.project('subflows');
@@ -105,10 +92,7 @@ describe('subflows', () => {
     topId = await createTemplate(api, admin, projectId, TOP);
   });
 
-  afterAll(async () => {
-    await worker?.stop();
-    await api?.close();
-  });
+  afterAll(() => platform?.close());
 
   async function start(token = operator): Promise<RunView> {
     const result = await api.gql<{ startRun: RunView }>(
@@ -120,17 +104,8 @@ describe('subflows', () => {
     return result.data.startRun;
   }
 
-  async function waitForRun(id: string, predicate: (run: RunView) => boolean, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    while (Date.now() < deadline) {
-      const result = await api.gql<{ run: RunView }>(`query($id: ID!) { run(id: $id) { ${FIELDS} } }`, { id }, viewer);
-      last = result.data?.run ?? result.errors;
-      if (result.data?.run && predicate(result.data.run)) return result.data.run;
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
-    throw new Error(`run ${id} never matched; last: ${JSON.stringify(last)}`);
-  }
+  const waitForRun = (id: string, predicate: (run: RunView) => boolean, timeoutMs = 60_000): Promise<RunView> =>
+    pollRun(api, viewer, id, predicate, { timeoutMs, intervalMs: 150, fields: FIELDS });
 
   async function auditActions(runId: string): Promise<Array<{ action: string; nodeId: string }>> {
     return queryDatabase<{ action: string; nodeId: string }>(
