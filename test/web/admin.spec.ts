@@ -7,18 +7,17 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../platform/support/app';
+import type { TestApp } from '../platform/support/app';
 import { Fixtures } from '../platform/support/fixtures';
+import { startPlatform, type TestPlatform } from '../platform/support/platform';
 import { waitForRun } from '../platform/support/runs';
-import { startTestWorker, type TestWorker } from '../platform/support/worker';
-import { uniqueTaskQueue } from '../support/temporal';
 import { ensureWebBuild, eventually, launchBrowser, signIn, type TestBrowser } from './support/browser';
 
 const DOCS = resolve(__dirname, '..', '..', 'docs');
 
 describe('the admin frontend', () => {
   let api: TestApp;
-  let worker: TestWorker;
+  let platform: TestPlatform;
   let browser: TestBrowser;
   let page: Page;
   let projectId: string;
@@ -28,14 +27,8 @@ describe('the admin frontend', () => {
 
   beforeAll(async () => {
     ensureWebBuild();
-    const taskQueue = uniqueTaskQueue('web-e2e');
-    api = await startTestApp({
-      config: {
-        temporal: { address: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue },
-        logLevel: 'warn',
-      },
-    });
-    worker = await startTestWorker({ databaseUrl: api.db.url, taskQueue });
+    platform = await startPlatform({ queue: 'web-e2e' });
+    api = platform.api;
     const fixtures = new Fixtures(api);
     projectId = await fixtures.project('web-ops');
     editorToken = await fixtures.user('erin');
@@ -48,8 +41,7 @@ describe('the admin frontend', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await worker?.stop();
-    await api?.close();
+    await platform?.close();
   });
 
   afterEach(() => {

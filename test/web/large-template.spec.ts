@@ -3,11 +3,10 @@
  * types into a node's form and lays it out again; a run of it is drawn live to the end.
  */
 import type { Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../platform/support/app';
+import type { TestApp } from '../platform/support/app';
 import { Fixtures } from '../platform/support/fixtures';
+import { startPlatform, type TestPlatform } from '../platform/support/platform';
 import { createTemplate, waitForRun } from '../platform/support/runs';
-import { startTestWorker, type TestWorker } from '../platform/support/worker';
-import { uniqueTaskQueue } from '../support/temporal';
 import { ensureWebBuild, eventually, launchBrowser, signIn, type TestBrowser } from './support/browser';
 
 const LANES = 6;
@@ -60,7 +59,7 @@ function median(values: number[]): number {
 
 describe('a 300-node template', () => {
   let api: TestApp;
-  let worker: TestWorker;
+  let platform: TestPlatform;
   let browser: TestBrowser;
   let page: Page;
   let projectId: string;
@@ -70,14 +69,8 @@ describe('a 300-node template', () => {
 
   beforeAll(async () => {
     ensureWebBuild();
-    const taskQueue = uniqueTaskQueue('web-large');
-    api = await startTestApp({
-      config: {
-        temporal: { address: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue },
-        logLevel: 'warn',
-      },
-    });
-    worker = await startTestWorker({ databaseUrl: api.db.url, taskQueue });
+    platform = await startPlatform({ queue: 'web-large' });
+    api = platform.api;
     const fixtures = new Fixtures(api);
     projectId = await fixtures.project('big');
     token = await fixtures.user('ed');
@@ -104,8 +97,7 @@ describe('a 300-node template', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await worker?.stop();
-    await api?.close();
+    await platform?.close();
   });
 
   afterEach(() => expect(browser?.problems ?? []).toEqual([]));

@@ -4,11 +4,10 @@
  * And subflows: a subflow node links to its child run, which links back to its parent.
  */
 import type { Locator, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../platform/support/app';
+import type { TestApp } from '../platform/support/app';
 import { Fixtures } from '../platform/support/fixtures';
+import { startPlatform, type TestPlatform } from '../platform/support/platform';
 import { createTemplate, waitForRun } from '../platform/support/runs';
-import { startTestWorker, type TestWorker } from '../platform/support/worker';
-import { uniqueTaskQueue } from '../support/temporal';
 import { ensureWebBuild, eventually, launchBrowser, signIn, type TestBrowser } from './support/browser';
 
 const APPROVAL = {
@@ -36,7 +35,7 @@ const APPROVAL = {
 
 describe('run operations in the browser', () => {
   let api: TestApp;
-  let worker: TestWorker;
+  let platform: TestPlatform;
   let browser: TestBrowser;
   let page: Page;
   let projectId: string;
@@ -46,15 +45,9 @@ describe('run operations in the browser', () => {
 
   beforeAll(async () => {
     ensureWebBuild();
-    const taskQueue = uniqueTaskQueue('web-ops');
-    api = await startTestApp({
-      config: {
-        temporal: { address: process.env.SWITCHYARD_TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue },
-        logLevel: 'warn',
-      },
-    });
     // With the run registrar, as src/worker.ts: child runs of subflows get rows of their own.
-    worker = await startTestWorker({ databaseUrl: api.db.url, taskQueue, registrar: true });
+    platform = await startPlatform({ queue: 'web-ops', worker: { registrar: true } });
+    api = platform.api;
     const fixtures = new Fixtures(api);
     projectId = await fixtures.project('ops');
     operator = await fixtures.user('otto');
@@ -69,8 +62,7 @@ describe('run operations in the browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await worker?.stop();
-    await api?.close();
+    await platform?.close();
   });
 
   afterEach(() => expect(browser?.problems ?? []).toEqual([]));
