@@ -1,16 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  type Relation,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { ProjectRole } from '../common/auth/roles';
+import { CreatedColumns } from '../database/base-columns';
 import { ROLE_CHECK, TIMESTAMP } from '../database/column-types';
 import { Project } from '../projects/project.entity';
 import { User } from '../users/user.entity';
@@ -22,11 +13,7 @@ import { User } from '../users/user.entity';
 @Entity('api_tokens')
 @ObjectType()
 @Check('CHK_api_tokens_role', ROLE_CHECK)
-export class ApiToken {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class ApiToken extends CreatedColumns {
   @Field()
   @Column({ type: 'varchar', length: 100 })
   name!: string;
@@ -61,10 +48,6 @@ export class ApiToken {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'created_by_id' })
   createdBy?: Relation<User>;
-
-  @Field()
-  @CreateDateColumn({ type: TIMESTAMP })
-  createdAt!: Date;
 
   @Field(() => Date, { nullable: true })
   @Column({ type: TIMESTAMP, nullable: true })

@@ -1,6 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import type { PluginDescriptor } from '../../plugins/sdk';
-import { TIMESTAMP } from '../database/column-types';
+import { CreatedUpdatedColumns } from '../database/base-columns';
 
 /**
  * A plugin served by a worker of its own, as that worker registered it (`registerPlugins`): its
@@ -9,10 +9,7 @@ import { TIMESTAMP } from '../database/column-types';
  */
 @Entity('registered_plugins')
 @Index('UQ_registered_plugins_type_version', ['type', 'version'], { unique: true })
-export class RegisteredPlugin {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class RegisteredPlugin extends CreatedUpdatedColumns {
   @Column({ type: 'varchar', length: 200 })
   type!: string;
 
@@ -29,10 +26,4 @@ export class RegisteredPlugin {
   /** Who registered it last (`token:<name>` or a username). */
   @Column({ type: 'varchar', length: 200 })
   registeredBy!: string;
-
-  @CreateDateColumn({ type: TIMESTAMP })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ type: TIMESTAMP })
-  updatedAt!: Date;
 }

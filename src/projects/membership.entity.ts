@@ -1,18 +1,8 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  type Relation,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { ProjectRole } from '../common/auth/roles';
-import { ROLE_CHECK, TIMESTAMP } from '../database/column-types';
+import { CreatedUpdatedColumns } from '../database/base-columns';
+import { ROLE_CHECK } from '../database/column-types';
 import { User } from '../users/user.entity';
 import { Project } from './project.entity';
 
@@ -21,11 +11,7 @@ import { Project } from './project.entity';
 @ObjectType()
 @Index('UQ_memberships_project_user', ['projectId', 'userId'], { unique: true })
 @Check('CHK_memberships_role', ROLE_CHECK)
-export class Membership {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Membership extends CreatedUpdatedColumns {
   @Field(() => ID)
   @Column({ type: 'uuid' })
   projectId!: string;
@@ -46,12 +32,4 @@ export class Membership {
   @Field(() => ProjectRole)
   @Column({ type: 'varchar', length: 16 })
   role!: ProjectRole;
-
-  @Field()
-  @CreateDateColumn({ type: TIMESTAMP })
-  createdAt!: Date;
-
-  @Field()
-  @UpdateDateColumn({ type: TIMESTAMP })
-  updatedAt!: Date;
 }

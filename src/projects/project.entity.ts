@@ -1,15 +1,11 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { TIMESTAMP } from '../database/column-types';
+import { Field, ObjectType } from '@nestjs/graphql';
+import { Column, Entity, Index } from 'typeorm';
+import { CreatedUpdatedColumns } from '../database/base-columns';
 
 /** The unit of access: templates, runs, schedules and API tokens belong to one project. */
 @Entity('projects')
 @ObjectType()
-export class Project {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Project extends CreatedUpdatedColumns {
   @Field()
   @Index('UQ_projects_name', { unique: true })
   @Column({ type: 'varchar', length: 100 })
@@ -18,12 +14,4 @@ export class Project {
   @Field(() => String, { nullable: true })
   @Column({ type: 'text', nullable: true })
   description!: string | null;
-
-  @Field()
-  @CreateDateColumn({ type: TIMESTAMP })
-  createdAt!: Date;
-
-  @Field()
-  @UpdateDateColumn({ type: TIMESTAMP })
-  updatedAt!: Date;
 }

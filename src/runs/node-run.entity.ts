@@ -1,17 +1,7 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  type Relation,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { NODE_STATUSES, type NodeStatus } from '../../workflows/contract';
 import type { JsonObject, JsonValue } from '../../workflows/definition/types';
+import { CreatedUpdatedColumns } from '../database/base-columns';
 import { sqlValues, TIMESTAMP } from '../database/column-types';
 import { Run } from './run.entity';
 
@@ -19,10 +9,7 @@ import { Run } from './run.entity';
 @Entity('node_runs')
 @Index('UQ_node_runs_run_node', ['runId', 'nodeId'], { unique: true })
 @Check('CHK_node_runs_status', `"status" IN (${sqlValues(NODE_STATUSES)})`)
-export class NodeRun {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class NodeRun extends CreatedUpdatedColumns {
   @Column({ type: 'uuid' })
   runId!: string;
 
@@ -86,10 +73,4 @@ export class NodeRun {
    */
   @Column({ type: 'jsonb', nullable: true })
   details!: JsonObject | null;
-
-  @CreateDateColumn({ type: TIMESTAMP })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ type: TIMESTAMP })
-  updatedAt!: Date;
 }

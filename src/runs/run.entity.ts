@@ -1,26 +1,14 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  type Relation,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { RUN_STATUSES, type CallbackDelivery, type RunStatus } from '../../workflows/contract';
 import type { JsonObject, JsonValue } from '../../workflows/definition/types';
+import { CreatedUpdatedColumns } from '../database/base-columns';
 import { sqlValues, TIMESTAMP } from '../database/column-types';
 import { Project } from '../projects/project.entity';
 import { TemplateVersion } from '../templates/template-version.entity';
 import { Template } from '../templates/template.entity';
 
 /** What `runs.callback` holds: a delivery, or PENDING (the run has not ended yet). */
-export type RunCallbackRecord =
-  | CallbackDelivery
-  | { url: string; status: 'PENDING'; attempts: number };
+export type RunCallbackRecord = CallbackDelivery | { url: string; status: 'PENDING'; attempts: number };
 
 /**
  * One execution of a template version: the API's record of a Temporal workflow. `requestId` makes
@@ -39,10 +27,7 @@ export type RunCallbackRecord =
 @Index('IDX_runs_project_started_by_created_id', ['projectId', 'startedBy', 'createdAt', 'id'])
 @Index('UQ_runs_project_request', ['projectId', 'requestId'], { unique: true })
 @Check('CHK_runs_status', `"status" IN (${sqlValues(RUN_STATUSES)})`)
-export class Run {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Run extends CreatedUpdatedColumns {
   @Column({ type: 'uuid' })
   projectId!: string;
 
@@ -135,15 +120,9 @@ export class Run {
   @Column({ type: 'varchar', length: 200, nullable: true })
   requestId!: string | null;
 
-  @CreateDateColumn({ type: TIMESTAMP })
-  createdAt!: Date;
-
   @Column({ type: TIMESTAMP, nullable: true })
   startedAt!: Date | null;
 
   @Column({ type: TIMESTAMP, nullable: true })
   finishedAt!: Date | null;
-
-  @UpdateDateColumn({ type: TIMESTAMP })
-  updatedAt!: Date;
 }

@@ -1,19 +1,7 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  JoinTable,
-  ManyToMany,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  type Relation,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne, type Relation } from 'typeorm';
 import type { JsonObject } from '../../workflows/definition/types';
-import { sqlValues, TIMESTAMP } from '../database/column-types';
+import { CreatedUpdatedColumns } from '../database/base-columns';
+import { sqlValues } from '../database/column-types';
 import { Project } from '../projects/project.entity';
 import { Run } from '../runs/run.entity';
 import { Template } from '../templates/template.entity';
@@ -51,10 +39,7 @@ export interface StoredScheduleSpec {
 @Entity('schedules')
 @Index('UQ_schedules_project_name', ['projectId', 'name'], { unique: true })
 @Check('CHK_schedules_overlap', `"overlap" IN (${sqlValues(SCHEDULE_OVERLAP_POLICIES)})`)
-export class Schedule {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Schedule extends CreatedUpdatedColumns {
   @Column({ type: 'uuid' })
   projectId!: string;
 
@@ -112,12 +97,6 @@ export class Schedule {
   /** Principal label of the creator (`principalLabel`). */
   @Column({ type: 'varchar', length: 200 })
   createdBy!: string;
-
-  @CreateDateColumn({ type: TIMESTAMP })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ type: TIMESTAMP })
-  updatedAt!: Date;
 
   /**
    * The runs this schedule started (table `schedule_runs`, written by the worker's scheduled-run

@@ -1,13 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  type Relation,
-} from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { CreatedColumns } from '../database/base-columns';
 import { TIMESTAMP } from '../database/column-types';
 import { Project } from '../projects/project.entity';
 
@@ -17,10 +9,7 @@ import { Project } from '../projects/project.entity';
  */
 @Entity('secrets')
 @Index('UQ_secrets_project_name', ['projectId', 'name'], { unique: true })
-export class Secret {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Secret extends CreatedColumns {
   @Column({ type: 'uuid' })
   projectId!: string;
 
@@ -51,9 +40,6 @@ export class Secret {
   /** 1 at creation, +1 on every rotation. */
   @Column({ type: 'integer', default: 1 })
   version!: number;
-
-  @CreateDateColumn({ type: TIMESTAMP })
-  createdAt!: Date;
 
   /** Who created it (a username or `token:<name>`). */
   @Column({ type: 'varchar', length: 200 })

@@ -1,17 +1,8 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  type Relation,
-} from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import type { JsonObject } from '../../workflows/definition/types';
 import { GraphQLJSON } from '../common/graphql/json.scalar';
-import { TIMESTAMP } from '../database/column-types';
+import { CreatedColumns } from '../database/base-columns';
 import { Template } from './template.entity';
 
 /**
@@ -21,11 +12,7 @@ import { Template } from './template.entity';
 @Entity('template_versions')
 @ObjectType({ description: 'One immutable, published version of a template.' })
 @Index('UQ_template_versions_template_version', ['templateId', 'version'], { unique: true })
-export class TemplateVersion {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class TemplateVersion extends CreatedColumns {
   @Field(() => ID)
   @Column({ type: 'uuid' })
   templateId!: string;
@@ -53,8 +40,4 @@ export class TemplateVersion {
   @Field()
   @Column({ type: 'varchar', length: 200 })
   author!: string;
-
-  @Field()
-  @CreateDateColumn({ type: TIMESTAMP })
-  createdAt!: Date;
 }

@@ -1,15 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  type Relation,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { CreatedUpdatedColumns } from '../database/base-columns';
 import { TIMESTAMP } from '../database/column-types';
 import { Project } from '../projects/project.entity';
 
@@ -21,11 +12,7 @@ import { Project } from '../projects/project.entity';
 @Entity('templates')
 @ObjectType({ description: 'A DAG template of a project; every published version is kept.' })
 @Index('UQ_templates_project_active_name', ['projectId', 'name'], { unique: true, where: '"archived_at" IS NULL' })
-export class Template {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Template extends CreatedUpdatedColumns {
   @Field(() => ID)
   @Column({ type: 'uuid' })
   projectId!: string;
@@ -51,14 +38,6 @@ export class Template {
   @Field()
   @Column({ type: 'varchar', length: 200 })
   createdBy!: string;
-
-  @Field()
-  @CreateDateColumn({ type: TIMESTAMP })
-  createdAt!: Date;
-
-  @Field()
-  @UpdateDateColumn({ type: TIMESTAMP })
-  updatedAt!: Date;
 
   /** When it was archived; null while active. */
   @Field(() => Date, { nullable: true, description: 'When it was archived; null while it is active.' })

@@ -1,15 +1,12 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Field, ObjectType } from '@nestjs/graphql';
+import { Column, Entity, Index, UpdateDateColumn } from 'typeorm';
+import { CreatedColumns } from '../database/base-columns';
 import { TIMESTAMP } from '../database/column-types';
 
 /** A person who signs in. Passwords are stored only as argon2id hashes. */
 @Entity('users')
 @ObjectType()
-export class User {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class User extends CreatedColumns {
   /** Lowercase, `[a-z0-9][a-z0-9._-]*`, unique. */
   @Field()
   @Index('UQ_users_username', { unique: true })
@@ -24,10 +21,6 @@ export class User {
   @Field()
   @Column({ type: 'boolean', default: false })
   isAdmin!: boolean;
-
-  @Field()
-  @CreateDateColumn({ type: TIMESTAMP })
-  createdAt!: Date;
 
   @UpdateDateColumn({ type: TIMESTAMP })
   updatedAt!: Date;

@@ -3,6 +3,7 @@ import { NODE_STATUSES, RUN_STATUSES, type NodeStatus, type RunStatus } from '..
 import type { JsonObject, JsonValue } from '../../../workflows/definition/types';
 import { GraphQLJSON } from '../../common/graphql/json.scalar';
 import { Paginated } from '../../common/graphql/pagination';
+import { TemplateBoundModel } from '../../common/graphql/template-bound.model';
 
 /** `RunStatus` / `NodeStatus` as GraphQL enums (same names and values as the interpreter's). */
 export const RunStatusEnum = Object.fromEntries(RUN_STATUSES.map((status) => [status, status])) as {
@@ -133,19 +134,7 @@ export class NodeRunModel {
 }
 
 @ObjectType('Run', { description: 'One execution of a template version.' })
-export class RunModel {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => ID)
-  projectId!: string;
-
-  @Field(() => ID)
-  templateId!: string;
-
-  @Field({ description: "The template's name." })
-  templateName!: string;
-
+export class RunModel extends TemplateBoundModel {
   @Field(() => ID, { description: 'The pinned template version.' })
   templateVersionId!: string;
 
@@ -179,17 +168,11 @@ export class RunModel {
   @Field(() => String, { nullable: true, description: 'The idempotency key given to startRun.' })
   requestId!: string | null;
 
-  @Field()
-  createdAt!: Date;
-
   @Field(() => Date, { nullable: true })
   startedAt!: Date | null;
 
   @Field(() => Date, { nullable: true })
   endedAt!: Date | null;
-
-  @Field()
-  updatedAt!: Date;
 
   @Field({ description: 'The Temporal workflow id: <template>-<run id>.' })
   temporalWorkflowId!: string;

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { JsonObject } from '../../../workflows/definition/types';
 import { GraphQLJSON } from '../../common/graphql/json.scalar';
+import { TemplateBoundModel } from '../../common/graphql/template-bound.model';
 import { SCHEDULE_OVERLAP_POLICIES, type ScheduleOverlap } from '../schedule.entity';
 
 /** The six Temporal overlap policies as a GraphQL enum (same names and values). */
@@ -50,19 +51,7 @@ export class ScheduleActionModel {
     'A Temporal Schedule that starts runs of a template: on a cron expression, at a fixed interval or once. ' +
     'Each run it starts is a normal run, started by schedule:<name>.',
 })
-export class ScheduleModel {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => ID)
-  projectId!: string;
-
-  @Field(() => ID)
-  templateId!: string;
-
-  @Field({ description: "The template's name." })
-  templateName!: string;
-
+export class ScheduleModel extends TemplateBoundModel {
   @Field({ description: 'Unique in its project; part of the Temporal ids.' })
   name!: string;
 
@@ -98,12 +87,6 @@ export class ScheduleModel {
 
   @Field({ description: 'Who created it (username or token:<name>).' })
   createdBy!: string;
-
-  @Field()
-  createdAt!: Date;
-
-  @Field()
-  updatedAt!: Date;
 
   /** The last pause state Switchyard recorded (the `paused` field asks Temporal). */
   pausedInDatabase!: boolean;
