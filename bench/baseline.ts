@@ -23,8 +23,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { createPluginActivities } from '../activities/plugin-activities';
 import { createBuiltinRegistry } from '../plugins';
 import { createProgressSinks } from '../src/runs/progress-recorder';
 import { INTERPRETER_WORKFLOW_TYPE, type InterpreterInput } from '../workflows/contract';
@@ -37,7 +35,7 @@ import { createBenchDatabase, type BenchDatabase } from './progress-db';
 import { historyStats, type HistoryStats } from './support/history-stats';
 import { chain, fanout } from './support/shapes';
 import { median, spreadOf } from './support/stats';
-import { startBenchTemporal } from './support/temporal';
+import { benchWorker, eagerActivityArgs, startBenchTemporal } from './support/temporal';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 3 : 7));
@@ -46,7 +44,6 @@ const TARGET_RATIO = 1.1;
 const TASK_QUEUE = 'bench';
 const registry = createBuiltinRegistry();
 /** Eager activity dispatch (off by default in Server 1.29.1): both workflows benefit alike. */
-const EAGER_ARGS = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
 
 const load1m = (): number => Number(loadavg()[0].toFixed(2));
 const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
@@ -85,22 +82,12 @@ function ratios(of: Sample[], base: Sample[]): { ratio: number; pairedRatio: num
 
 async function main(): Promise<void> {
   const loadAtStart = loadavg().map((value) => round(value, 2));
-  const temporal = await startBenchTemporal(process.env.BENCH_EAGER === '0' ? [] : EAGER_ARGS);
+  const temporal = await startBenchTemporal(eagerActivityArgs());
   const env = temporal.env;
   if (!env) throw new Error('bench:baseline starts its own dev server: unset TEMPORAL_ADDRESS');
   try {
-    const workflowBundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('./workflows'),
-      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
-    });
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowBundle,
-      activities: createPluginActivities({ registry }),
-      maxConcurrentActivityTaskExecutions: 200,
-      sinks: { progress: { report: { fn: () => undefined } } },
-    });
+    const workflowsPath = require.resolve('./workflows');
+    const worker = await benchWorker(env, { taskQueue: TASK_QUEUE, workflowsPath, registry });
     const pgUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
     let db: BenchDatabase | undefined;
     if (pgUrl !== 'off') {
@@ -114,14 +101,7 @@ async function main(): Promise<void> {
       ? createProgressSinks(db.dataSource, { flushMs: Number(process.env.BENCH_FLUSH_MS ?? 200) })
       : undefined;
     const recordingWorker = recorder
-      ? await Worker.create({
-          connection: env.nativeConnection,
-          taskQueue: `${TASK_QUEUE}-pg`,
-          workflowBundle,
-          activities: createPluginActivities({ registry }),
-          maxConcurrentActivityTaskExecutions: 200,
-          sinks: recorder.sinks,
-        })
+      ? await benchWorker(env, { taskQueue: `${TASK_QUEUE}-pg`, workflowsPath, registry, sinks: recorder.sinks })
       : undefined;
     const recordingRun = recordingWorker?.run();
     const loads: number[] = [];

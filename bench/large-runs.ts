@@ -15,22 +15,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, Worker } from '@temporalio/worker';
-import { createPluginActivities } from '../activities/plugin-activities';
 import { createBuiltinRegistry } from '../plugins';
-import { ensureTemporalCli } from '../src/temporal/cli-binary';
 import { INTERPRETER_WORKFLOW_TYPE, type InterpreterInput, type RunState } from '../workflows/contract';
 import { compilePlan } from '../workflows/definition/compile';
 import type { Definition } from '../workflows/definition/types';
 import { validateDefinition } from '../workflows/definition/validate';
 import { chain, fanout, layeredRandom } from './support/shapes';
+import { benchWorker, eagerActivityArgs, startBenchTemporal } from './support/temporal';
 
 const TASK_QUEUE = 'bench-large';
 const SIZES = (process.env.BENCH_LARGE_SIZES ?? '1000,10000').split(',').map(Number);
 const SHAPES = (process.env.BENCH_LARGE_SHAPES ?? 'chain,fanout,layered').split(',');
 const registry = createBuiltinRegistry();
-const EAGER_ARGS = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
 
 /** Each shape with `n` nodes in all. */
 const SHAPE_BUILDERS: Record<string, (n: number) => Definition> = {
@@ -54,27 +50,15 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
-  const executable = await ensureTemporalCli();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: executable },
-      extraArgs: ['--log-level', 'error', ...(process.env.BENCH_EAGER === '0' ? [] : EAGER_ARGS)],
-    },
-  });
+  const temporal = await startBenchTemporal(eagerActivityArgs());
+  const env = temporal.env;
+  if (!env) throw new Error('bench:large starts its own dev server: unset TEMPORAL_ADDRESS');
   const rows: Row[] = [];
   try {
-    const workflowBundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../workflows'),
-      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
-    });
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
+    const worker = await benchWorker(env, {
       taskQueue: TASK_QUEUE,
-      workflowBundle,
-      activities: createPluginActivities({ registry }),
-      maxConcurrentActivityTaskExecutions: 200,
-      sinks: { progress: { report: { fn: () => undefined } } },
+      workflowsPath: require.resolve('../workflows'),
+      registry,
     });
     await worker.runUntil(async () => {
       const client = env.client;
@@ -143,7 +127,7 @@ async function main(): Promise<void> {
       }
     });
   } finally {
-    await env.teardown();
+    await temporal.close();
   }
   console.log('written: bench/results/large-runs.json');
 }
