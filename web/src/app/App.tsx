@@ -1,17 +1,13 @@
 /** The app: the login page, or the shell with the page the URL names. */
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { EmptyState, ErrorBox, Loading } from '../components/ui';
 import { AuditPage } from '../pages/AuditPage';
-import { ComparePage } from '../pages/ComparePage';
-import { EditorPage } from '../pages/EditorPage';
 import { LoginPage } from '../pages/LoginPage';
 import { MembersPage } from '../pages/MembersPage';
 import { ProjectsPage } from '../pages/ProjectsPage';
-import { RunPage } from '../pages/RunPage';
 import { RunsPage } from '../pages/RunsPage';
 import { SchedulesPage } from '../pages/SchedulesPage';
 import { StartRunPage } from '../pages/StartRunPage';
-import { TemplatePage } from '../pages/TemplatePage';
 import { TemplatesPage } from '../pages/TemplatesPage';
 import { ProjectContext, projectContext, projectPath } from './project';
 import { Link, matchPath, navigate, useLocation } from './router';
@@ -19,6 +15,13 @@ import { useSession } from './session';
 import { Shell } from './Shell';
 
 const LAST_PROJECT_KEY = 'switchyard.lastProject';
+
+// The pages that draw graphs or edit YAML load on first use: the graph and YAML libraries are most
+// of the code, and the runs list, where people land, needs neither.
+const RunPage = lazy(() => import('../pages/RunPage').then((m) => ({ default: m.RunPage })));
+const TemplatePage = lazy(() => import('../pages/TemplatePage').then((m) => ({ default: m.TemplatePage })));
+const EditorPage = lazy(() => import('../pages/EditorPage').then((m) => ({ default: m.EditorPage })));
+const ComparePage = lazy(() => import('../pages/ComparePage').then((m) => ({ default: m.ComparePage })));
 
 interface ProjectRoute {
   pattern: string;
@@ -120,7 +123,7 @@ function Routes() {
     return (
       <ProjectContext.Provider value={projectContext(project)}>
         <Shell section={route.section} project={project}>
-          {route.render(params)}
+          <Suspense fallback={<Loading what="Loading the page" />}>{route.render(params)}</Suspense>
         </Shell>
       </ProjectContext.Provider>
     );
