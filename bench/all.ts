@@ -12,16 +12,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { load1m } from './support/machine';
 import { BENCHES, RUN_LOG_FILE, type Bench, type RunLog } from './benches';
 import { writeSummary } from './summary';
 
 const RESULTS = join(__dirname, 'results');
 const QUICK_RESULTS = join(RESULTS, 'quick');
 const README = join(__dirname, '..', 'README.md');
-
-const load1m = (): number => Number(loadavg()[0].toFixed(2));
 
 /** The benches the arguments name, in the set's order; throws on an unknown name. */
 export function pick(args: string[]): Bench[] {

@@ -11,7 +11,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
@@ -23,6 +22,7 @@ import { INTERPRETER_WORKFLOW_TYPE, type InterpreterInput } from '../workflows/c
 import { compilePlan } from '../workflows/definition/compile';
 import { validateDefinition } from '../workflows/definition/validate';
 import { payloadDataConverter } from '../src/temporal/payload-codec';
+import { machineFacts } from './support/machine';
 import { BENCH_ADMIN_PASSWORD, BENCH_PAYLOAD_KEYRING, startBenchApi } from './support/api';
 import { startBenchTemporal } from './support/temporal';
 import { chain } from './validate';
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     );
     const report = {
       at: new Date().toISOString(),
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, loadAverage1m: Number(loadavg()[0].toFixed(2)) },
+      machine: machineFacts(),
       runsPerRound: RUNS,
       concurrency: CONCURRENCY,
       rounds: ROUNDS,

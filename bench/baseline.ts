@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createBuiltinRegistry } from '../plugins';
@@ -32,6 +32,7 @@ import { validateDefinition } from '../workflows/definition/validate';
 import { activityOptions } from '../workflows/interpreter/node-executors';
 import { activityPlanOf } from '../workflows/plan';
 import { createBenchDatabase, type BenchDatabase } from './progress-db';
+import { load1m, machineFacts } from './support/machine';
 import { historyStats, type HistoryStats } from './support/history-stats';
 import { chain, fanout } from './support/shapes';
 import { median, spreadOf } from './support/stats';
@@ -45,7 +46,6 @@ const TASK_QUEUE = 'bench';
 const registry = createBuiltinRegistry();
 /** Eager activity dispatch (off by default in Server 1.29.1): both workflows benefit alike. */
 
-const load1m = (): number => Number(loadavg()[0].toFixed(2));
 const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
 
 interface Sample extends HistoryStats {
@@ -217,14 +217,10 @@ async function main(): Promise<void> {
     });
     const report = {
       at: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        model: cpus()[0]?.model,
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        loadAverage1m: load1m(),
+      machine: machineFacts({
         loadAverageAtStart: loadAtStart,
         loadAverage1mDuring: loads.length ? spreadOf(loads, 2) : null,
-      },
+      }),
       quick: QUICK,
       nodes: NODES,
       reps: REPS,

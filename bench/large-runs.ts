@@ -13,13 +13,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createBuiltinRegistry } from '../plugins';
 import { INTERPRETER_WORKFLOW_TYPE, type InterpreterInput, type RunState } from '../workflows/contract';
 import { compilePlan } from '../workflows/definition/compile';
 import type { Definition } from '../workflows/definition/types';
 import { validateDefinition } from '../workflows/definition/validate';
+import { load1m, machineFacts } from './support/machine';
 import { chain, fanout, layeredRandom } from './support/shapes';
 import { benchWorker, eagerActivityArgs, startBenchTemporal } from './support/temporal';
 
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
         clearInterval(sampler);
         const row: Row = {
           shape,
-          load1m: Number(loadavg()[0].toFixed(2)),
+          load1m: load1m(),
           nodes: definition.nodes.length,
           edges: definition.edges?.length ?? 0,
           ms: Math.round(ms),
@@ -149,12 +149,7 @@ function writeReport(rows: Row[]): void {
   }
   const report = {
     at: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      model: cpus()[0]?.model,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      loadAverage1m: Number(loadavg()[0].toFixed(2)),
-    },
+    machine: machineFacts(),
     note: 'One dev server (SQLite, one history shard) and one worker in the bench process; peak RSS is that process.',
     target: '10k/1k ratio <= 11 (linear growth)',
     bambooEngine: { nodes1000Seconds: 19.33, nodes10000Seconds: 347.5, ratio: 17.98, machine: '6-core laptop' },

@@ -18,6 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { RunsService } from '../src/runs/runs.service';
+import { machineFacts } from './support/machine';
 import { BENCH_ADMIN_PASSWORD, startBenchApi } from './support/api';
 import { leanGraphqlClient } from './support/graphql-http';
 
@@ -168,13 +169,7 @@ async function main(): Promise<void> {
     }
     const report = {
       at: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        model: cpus()[0]?.model,
-        loadAverage1m: loadAverage()[0],
-        loadAverageBefore: loadBefore,
-        loadAverageAfter: loadAverage(),
-      },
+      machine: machineFacts({ loadAverageBefore: loadBefore, loadAverageAfter: loadAverage() }),
       runs: RUNS,
       runsInProject: Number(count),
       pageSize: PAGE,

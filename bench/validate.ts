@@ -15,12 +15,13 @@
  * another checkout just before>, each row also gets the baseline's CPU figure and the ratio.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createBuiltinRegistry } from '../plugins';
 import { compilePlan } from '../workflows/definition/compile';
 import type { Definition, EdgeDefinition, NodeDefinition } from '../workflows/definition/types';
 import { validateDefinition } from '../workflows/definition/validate';
+import { machineFacts } from './support/machine';
 
 const REPS = Number(process.env.BENCH_VALIDATE_REPS ?? 7);
 const SIZES = (process.env.BENCH_VALIDATE_SIZES ?? '100,1000,10000').split(',').map(Number);
@@ -195,14 +196,7 @@ function main(): void {
   const worstCpu = largest.length ? Math.max(...largest.map((row) => row.validateAndCompileCpuMs)) : undefined;
   const report = {
     at: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      model: cpus()[0]?.model,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      loadAverage1m: loadAfter['1m'],
-      loadAverageBefore: loadBefore,
-      loadAverageAfter: loadAfter,
-    },
+    machine: machineFacts({ loadAverageBefore: loadBefore, loadAverageAfter: loadAfter }),
     reps: REPS,
     target: `validate + compile of a 10,000-node definition < ${TARGET_MS} ms`,
     worst10kMs: worst,

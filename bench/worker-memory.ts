@@ -9,7 +9,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
@@ -19,6 +18,7 @@ import { INTERPRETER_WORKFLOW_TYPE, type InterpreterInput } from '../workflows/c
 import { compilePlan } from '../workflows/definition/compile';
 import type { Definition } from '../workflows/definition/types';
 import { validateDefinition } from '../workflows/definition/validate';
+import { machineFacts } from './support/machine';
 import { startBenchTemporal } from './support/temporal';
 
 const RUNS = Number(process.env.BENCH_MEMORY_RUNS ?? 300);
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     }
     const report = {
       at: new Date().toISOString(),
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, loadAverage1m: Number(loadavg()[0].toFixed(2)) },
+      machine: machineFacts(),
       what: 'worker memory per run held in the workflow cache (waiting at an approval)',
       rows,
     };
