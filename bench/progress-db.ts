@@ -3,11 +3,10 @@
  * template and version, and a run row for every interpreter run (the recorder writes only for
  * runs that exist, as in production where startRun inserts the row first).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/database/data-source';
-import { runMigrations } from '../src/database/migrate';
+import { createScratchDatabase } from './support/scratch-database';
 
 export interface BenchDatabase {
   dataSource: DataSource;
@@ -16,15 +15,8 @@ export interface BenchDatabase {
 }
 
 export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase> {
-  const name = `sy_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const dataSource = await createDataSource(url.toString()).initialize();
-  await runMigrations(dataSource);
+  const scratch = await createScratchDatabase(adminUrl);
+  const dataSource = await createDataSource(scratch.url).initialize();
   const projectId = randomUUID();
   const templateId = randomUUID();
   const versionId = randomUUID();
@@ -49,10 +41,7 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
     },
     async drop() {
       await dataSource.destroy();
-      const client = new Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
+      await scratch.drop();
     },
   };
 }

@@ -20,7 +20,7 @@ import { formatPayloadKeys, generatePayloadKey, type PayloadKeyring } from '../.
 import { startDevServer, freePort, type DevServer } from '../../src/temporal/dev-server';
 import { FAILURE_CONVERTER_PATH, payloadDataConverter } from '../../src/temporal/payload-codec';
 import type { RunState } from '../../workflows/contract';
-import { createScratchDatabase } from '../support/api';
+import { createScratchDatabase } from '../support/scratch-database';
 import { managedChild, type ManagedChild } from './child';
 import { startPgProxy, type PgProxy } from './pg-proxy';
 import { chaosSchedule, seeded } from './schedule';

@@ -11,12 +11,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import type { SwitchyardConfig } from '../../src/config/config';
 import { generatePayloadKey, type PayloadKeyring } from '../../src/config/payload-keys';
-import { createDataSource } from '../../src/database/data-source';
-import { runMigrations } from '../../src/database/migrate';
+import { createScratchDatabase } from './scratch-database';
 import { bootstrapApi } from '../../src/main';
 
 export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
-export const ADMIN_PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface BenchApi {
   app: NestExpressApplication;
@@ -31,31 +29,6 @@ export interface BenchApi {
   login(username: string, password: string): Promise<string>;
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
-}
-
-/** Creates a scratch database `sy_bench_<random>` on the server of `adminUrl`, migrated; `drop()` removes it. */
-export async function createScratchDatabase(
-  adminUrl: string = ADMIN_PG_URL,
-): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `sy_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const dataSource = await createDataSource(url.toString()).initialize();
-  await runMigrations(dataSource);
-  await dataSource.destroy();
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }
 
 /** The bench's payload keys: the API encrypts with them, so the bench's workers and clients must too. */
