@@ -1,5 +1,6 @@
 import type { ExecutionPlan } from './contract';
-import { PLAN_BYTES_LIMIT, planTooLarge } from './plan';
+import { PLAN_BYTES_LIMIT } from './payload-size';
+import { planTooLarge } from './plan';
 
 const planOf = (note: string, count = 1): ExecutionPlan => ({
   definition: {

@@ -7,6 +7,7 @@
  * Pure: the compiler, the launchers and the workflow share it.
  */
 import type { ActivityPlan, ExecutionPlan } from './contract';
+import { jsonBytes, megabytes, PLAN_BYTES_LIMIT } from './payload-size';
 
 /**
  * What two equal {@link ActivityPlan}s share: they are built with a fixed key order, so the same
@@ -49,35 +50,12 @@ export function activityPlanOf(plan: ExecutionPlan, nodeId: string): ActivityPla
   return index === undefined ? undefined : plan.activityPlans?.[index];
 }
 
-/**
- * The most a run's plan may weigh, serialised: Temporal refuses a payload over 2 MB, and every
- * continue-as-new input carries the run's state beside the plan. Checked when a template is saved
- * and when a run starts, so the ceiling is a clear refusal, never a run Temporal fails later.
- */
-export const PLAN_BYTES_LIMIT = 1_500_000;
-
-/** UTF-8 bytes of `text` (pure: no Buffer or TextEncoder, so the workflow bundle may use it too). */
-function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
 /** Why `plan` is too large to run, or undefined when it fits {@link PLAN_BYTES_LIMIT}. */
 export function planTooLarge(plan: ExecutionPlan): string | undefined {
-  const bytes = utf8Bytes(JSON.stringify(plan));
+  const bytes = jsonBytes(plan);
   if (bytes <= PLAN_BYTES_LIMIT) return undefined;
-  const mb = (n: number): string => `${(n / 1_000_000).toFixed(2)} MB`;
   return (
-    `the compiled plan is ${mb(bytes)} (subflows included), over the ${mb(PLAN_BYTES_LIMIT)} a run can carry ` +
+    `the compiled plan is ${megabytes(bytes)} (subflows included), over the ${megabytes(PLAN_BYTES_LIMIT)} a run can carry ` +
     "(Temporal refuses workflow inputs over 2 MB, and a continue-as-new carries the run's state beside the plan); " +
     'make the definition smaller: fewer nodes (a foreach node instead of many alike), shorter `with` values'
   );

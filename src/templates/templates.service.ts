@@ -125,10 +125,11 @@ export class TemplatesService {
     return plan;
   }
 
-  /** @throws {BadUserInputError} a plan over {@link PLAN_BYTES_LIMIT}: refused with its size, never left to fail in Temporal. */
+  /** @throws {BadUserInputError} a plan over PLAN_BYTES_LIMIT (workflows/payload-size.ts): refused with its size, never left to fail in Temporal. */
   private checkPlanSize(plan: ExecutionPlan): void {
     const tooLarge = planTooLarge(plan);
-    if (tooLarge) throw new BadUserInputError([{ path: '', message: tooLarge }], `Template too large to run: ${tooLarge}`);
+    if (tooLarge)
+      throw new BadUserInputError([{ path: '', message: tooLarge }], `Template too large to run: ${tooLarge}`);
   }
 
   private async resolvePlan(projectId: string, root: SubflowRoot): Promise<ExecutionPlan> {

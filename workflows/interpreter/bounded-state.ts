@@ -4,13 +4,11 @@
  * then its state leaves without node inputs and outputs, saying so. Pure.
  */
 import type { NodeState, RunState } from '../contract';
-
-/** The most a run state may weigh, serialised, before node inputs and outputs are left out. */
-export const STATE_BYTES_LIMIT = 1_500_000;
+import { jsonBytes, megabytes, STATE_BYTES_LIMIT } from '../payload-size';
 
 /** `state` as is when it fits {@link STATE_BYTES_LIMIT}, else without node inputs and outputs. */
 export function boundedState(state: RunState, limit = STATE_BYTES_LIMIT): RunState {
-  const bytes = JSON.stringify(state).length;
+  const bytes = jsonBytes(state);
   if (bytes <= limit) return state;
   const nodes: Record<string, NodeState> = {};
   for (const [id, node] of Object.entries(state.nodes)) {
@@ -21,7 +19,7 @@ export function boundedState(state: RunState, limit = STATE_BYTES_LIMIT): RunSta
     ...state,
     nodes,
     omitted:
-      `node inputs and outputs left out: the state is ${(bytes / 1_000_000).toFixed(2)} MB, ` +
-      `over the ${(limit / 1_000_000).toFixed(2)} MB a Temporal payload can safely carry`,
+      `node inputs and outputs left out: the state is ${megabytes(bytes)}, ` +
+      `over the ${megabytes(limit)} a Temporal payload can safely carry`,
   };
 }

@@ -25,21 +25,10 @@ export function drainedForContinueAsNew(machine: RunMachine, inflight: Iterable<
   return wf.allHandlersFinished();
 }
 
-/**
- * The most a continue-as-new input may weigh, serialised: Temporal refuses payloads over 2 MB, and
- * the payload codec adds a little. A run whose state would not fit goes on in its execution.
- */
-export const CONTINUE_AS_NEW_BYTES_LIMIT = 1_900_000;
-
 /** The input of the next execution: the same plan and run, with the state carried. */
 export function continuedInput(input: InterpreterInput, machine: RunMachine): InterpreterInput {
   const generation = (input.continued?.generation ?? 0) + 1;
   return { ...input, continued: machine.carry(generation) };
-}
-
-/** Serialised size of `input` (UTF-16 length: an upper bound of the UTF-8 bytes for ASCII-heavy JSON). */
-export function inputBytes(input: InterpreterInput): number {
-  return JSON.stringify(input).length;
 }
 
 /** Hands the run to a new execution (same workflow id, same Switchyard run id); never returns. */

@@ -31,14 +31,8 @@ import {
   type RunStatus,
 } from '../contract';
 import { SA_RUN_STATUS } from '../search-attributes';
-import {
-  CONTINUE_AS_NEW_BYTES_LIMIT,
-  continueAsNewDue,
-  continuedInput,
-  continueRun,
-  drainedForContinueAsNew,
-  inputBytes,
-} from './continue-as-new';
+import { CONTINUE_AS_NEW_BYTES_LIMIT, jsonBytes } from '../payload-size';
+import { continueAsNewDue, continuedInput, continueRun, drainedForContinueAsNew } from './continue-as-new';
 import { executeNode, NodeFailure, type NodeOutcome } from './node-executors';
 import { boundedState } from './bounded-state';
 import { deliverRunCallback } from './run-callback';
@@ -235,7 +229,7 @@ export async function interpreter(rawInput: InterpreterInput): Promise<RunState>
       if (draining) {
         if (!drained()) continue;
         const next = continuedInput(input, machine);
-        const bytes = inputBytes(next);
+        const bytes = jsonBytes(next);
         if (bytes <= CONTINUE_AS_NEW_BYTES_LIMIT) {
           continuing = next;
           break;
